@@ -1,0 +1,48 @@
+# akrim — two commands: `make demo` and `make test`. Everything else is for developers.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install demo test e2e check lint types bench clean
+
+$(STAMP): pyproject.toml package.json package-lock.json
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(STAMP)
+
+install: $(STAMP)
+	$(PY) -m akrim.core.i18n
+
+## make demo: install, migrate SQLite, generate and import the demo world, create users, serve
+demo: install
+	$(VENV)/bin/akrim demo setup
+	$(VENV)/bin/akrim runserver 127.0.0.1:8000
+
+## make test: the whole suite except the browser journeys (those: make e2e)
+test: install
+	$(PY) -m pytest -n 2 -m "not e2e" -q
+
+## make e2e: browser journeys in headless Chromium (needs Debian's chromium)
+e2e: install
+	$(PY) -m pytest -m e2e -q
+
+lint: install
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+
+types: install
+	$(VENV)/bin/mypy src tests bench
+
+## make check: ruff, mypy --strict, the tests
+check: lint types test
+
+## make bench: import and generation benchmarks, JSON in bench/results/
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache

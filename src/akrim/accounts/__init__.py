@@ -1,0 +1,1 @@
+"""Staff login (password + TOTP), language choice and API tokens."""

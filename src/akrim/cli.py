@@ -1,0 +1,212 @@
+"""The ``akrim`` command line.
+
+    akrim import DIR --owner AGENCY          validate and import a register extract
+    akrim demo-world --out DIR [...]         write a synthetic world in the exchange format
+    akrim demo setup                         migrate, generate and import the demo, create users
+    akrim audit verify                       check the audit chain (exit 0 intact, 1 broken)
+    akrim createuser NAME --agency --centre --role [--api-token]
+    akrim <django command> ...               e.g. migrate, runserver, check
+
+Exit codes: 0 done, 1 refused or broken (message on stderr), 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+from pathlib import Path
+
+from tqdm import tqdm
+
+OWN_COMMANDS = {"import", "demo-world", "demo", "audit", "createuser"}
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "akrim.config.settings")
+    import django
+
+    django.setup()
+
+
+class Bars:
+    """One tqdm progress bar per stage, on stderr."""
+
+    def __init__(self) -> None:
+        self.bars: dict[str, tqdm[Any]] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        bar = self.bars.get(stage)
+        if bar is None:
+            bar = tqdm(
+                total=total, desc=stage, unit="row", file=sys.stderr, leave=False, disable=None
+            )
+            self.bars[stage] = bar
+        bar.update(done - bar.n)
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="akrim", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    imp = sub.add_parser("import", help="validate and import a register extract")
+    imp.add_argument("folder", type=Path)
+    imp.add_argument("--owner", required=True, help="agency code that delivered the extract")
+    world = sub.add_parser("demo-world", help="write a synthetic world (exchange format)")
+    world.add_argument("--out", type=Path, required=True)
+    world.add_argument("--companies", type=int, default=2000)
+    world.add_argument("--seed", type=int, default=1)
+    world.add_argument("--months", type=int, default=12)
+    world.add_argument("--format", choices=["csv", "parquet"], default="csv")
+    world.add_argument("--truth", type=Path, default=None)
+    demo = sub.add_parser("demo", help="the demo installation")
+    demo.add_argument("action", choices=["setup"])
+    demo.add_argument("--companies", type=int, default=3000)
+    audit = sub.add_parser("audit", help="the audit log")
+    audit.add_argument("action", choices=["verify"])
+    user = sub.add_parser("createuser", help="create a member of staff")
+    user.add_argument("username")
+    user.add_argument("--agency", required=True)
+    user.add_argument("--centre", action="append", default=[], help="may be repeated")
+    user.add_argument("--role", action="append", required=True, help="may be repeated")
+    user.add_argument("--email", default="")
+    user.add_argument("--api-token", action="store_true", help="print a new API token")
+    return parser
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from akrim.core.actor import Actor
+    from akrim.registry.services import ExtractRefused, import_registers
+
+    bars = Bars()
+    try:
+        result = import_registers(
+            actor=Actor.system(agency=args.owner.upper()),
+            folder=args.folder,
+            owner=args.owner,
+            progress=bars,
+        )
+    except ExtractRefused as refused:
+        bars.close()
+        print(f"akrim import: {refused.message}", file=sys.stderr)
+        for problem in refused.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    bars.close()
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(
+        f"imported {args.folder} as {args.owner.upper()}: "
+        f"{sum(result.rows.values())} rows read, {result.changed_total} inserted or changed"
+    )
+    for table, rows in result.rows.items():
+        print(f"  {table:<11} {rows:>10} rows  {result.changed.get(table, 0):>10} changed")
+    return 0
+
+
+def cmd_demo_world(args: argparse.Namespace) -> int:
+    from akrim.demo.world import generate_world
+
+    if args.companies < 1 or args.companies > 5_000_000:
+        print("akrim demo-world: --companies must be between 1 and 5,000,000", file=sys.stderr)
+        return 2
+    bars = Bars()
+    summary = generate_world(
+        args.out,
+        companies=args.companies,
+        seed=args.seed,
+        fmt=args.format,
+        months=args.months,
+        truth=args.truth,
+        progress=bars,
+    )
+    bars.close()
+    print(f"wrote {summary.out} (truth: {summary.truth})")
+    for table, rows in summary.rows.items():
+        print(f"  {table:<11} {rows:>10} rows")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from akrim.audit.verify import verify_chain
+
+    result = verify_chain()
+    if result.ok:
+        print(f"audit chain intact: {result.checked} entries")
+        return 0
+    print(f"audit chain BROKEN at entry #{result.first_bad_seq}: {result.reason}", file=sys.stderr)
+    return 1
+
+
+def cmd_createuser(args: argparse.Namespace) -> int:
+    from django.contrib.auth.models import User
+
+    from akrim.accounts.services import issue_api_token
+    from akrim.core.actor import Actor
+    from akrim.core.errors import DomainError
+    from akrim.organisation.services import create_staff
+
+    password = os.environ.get("AKRIM_PASSWORD") or getpass.getpass("Password: ")
+    actor = Actor.system()
+    try:
+        staff = create_staff(
+            actor=actor,
+            username=args.username,
+            password=password,
+            agency=args.agency,
+            centres=args.centre,
+            roles=args.role,
+            email=args.email,
+        )
+    except DomainError as error:
+        print(f"akrim createuser: {error.message}", file=sys.stderr)
+        return 1
+    print(
+        f"created {args.username} ({staff.agency.code}; {', '.join(staff.roles)})", file=sys.stderr
+    )
+    if args.api_token:
+        print(issue_api_token(actor=actor, user=User.objects.get(pk=staff.user_id)))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from akrim.demo.setup import setup_demo
+
+    setup_demo(companies=args.companies, progress=Bars())
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "import": cmd_import,
+    "demo-world": cmd_demo_world,
+    "audit": cmd_audit,
+    "createuser": cmd_createuser,
+    "demo": cmd_demo,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] not in OWN_COMMANDS and not argv[0].startswith("-"):
+        _setup_django()
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["akrim", *argv])
+        return 0
+    args = _parser().parse_args(argv)
+    if args.command != "demo-world":
+        _setup_django()
+        from django.utils import translation
+
+        translation.activate("en")  # the command line speaks English, like manage.py
+    return COMMANDS[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

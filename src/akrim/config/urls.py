@@ -1,0 +1,25 @@
+"""Top-level URL map."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+
+from akrim.api.api import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+urlpatterns += i18n_patterns(
+    path("", include("akrim.organisation.urls")),
+    path("accounts/", include("akrim.accounts.urls")),
+    path("registry/", include("akrim.registry.urls")),
+    path("audit/", include("akrim.audit.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=True,
+)
+
+handler400 = "akrim.core.views.bad_request"
+handler403 = "akrim.core.views.permission_denied"
+handler404 = "akrim.core.views.page_not_found"
+handler500 = "akrim.core.views.server_error"

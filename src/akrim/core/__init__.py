@@ -1,0 +1,1 @@
+"""Cross-cutting building blocks: the Actor, errors, identity numbers, small helpers."""

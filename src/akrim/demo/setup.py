@@ -1,0 +1,78 @@
+"""``akrim demo setup``: a working demo installation from nothing, re-runnable.
+
+Migrates the database, writes the synthetic world (once), imports it as Skatteverket's
+extract, creates the demo users and prints their logins. The demo password is generated
+on first use and kept beside the demo database (never in the repository).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from akrim.core.actor import Actor
+
+DEMO_OWNER = "SKV"
+
+# username, agency, centres, roles, what the user is for
+DEMO_USERS: list[tuple[str, str, list[str], list[str], str]] = [
+    ("inspektor.skv", "SKV", ["Stockholm"], ["inspector"], "Skatteverket inspector, Stockholm"),
+    ("analytiker.skv", "SKV", ["Stockholm"], ["analyst"], "Skatteverket analyst, Stockholm"),
+    ("inspektor.pol", "POL", ["Stockholm"], ["inspector"], "Police inspector, Stockholm"),
+    ("samordnare.av", "AV", ["Stockholm"], ["coordinator"], "AV coordinator, Stockholm"),
+    ("inspektor.av.syd", "AV", ["Syd"], ["inspector"], "AV inspector, centre Syd"),
+    ("nationell.lasare", "AV", [], ["national_reader"], "National steering-group reader"),
+    ("granskare.skv", "SKV", [], ["dp_auditor"], "Skatteverket data-protection auditor"),
+    ("admin", "AV", [], ["admin"], "Administrator"),
+]
+
+
+def demo_password() -> str:
+    path = Path(settings.VAR_DIR) / "demo_password"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("demo-" + secrets.token_urlsafe(9))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def setup_demo(*, companies: int, progress: Callable[[str, int, int], None]) -> None:
+    """Migrate, generate and import the demo world (first time only), create demo users."""
+    from akrim.demo.world import generate_world
+    from akrim.organisation.services import create_staff
+    from akrim.registry.models import ImportBatch
+    from akrim.registry.services import import_registers
+
+    call_command("migrate", interactive=False, verbosity=0)
+    actor = Actor.system(agency=DEMO_OWNER)
+    if not ImportBatch.objects.filter(status=ImportBatch.Status.DONE).exists():
+        world = Path(settings.VAR_DIR) / "demo-world"
+        generate_world(world, companies=companies, seed=1, progress=progress)
+        import_registers(actor=actor, folder=world, owner=DEMO_OWNER, progress=progress)
+    password = demo_password()
+    for username, agency, centres, roles, _about in DEMO_USERS:
+        if not User.objects.filter(username=username).exists():
+            create_staff(
+                actor=actor,
+                username=username,
+                password=password,
+                agency=agency,
+                centres=centres,
+                roles=roles,
+            )
+    User.objects.filter(username="admin").update(is_staff=True, is_superuser=True)
+    print_logins(password)
+
+
+def print_logins(password: str) -> None:
+    print("\nakrim demo is ready: http://127.0.0.1:8000/")
+    print(f"Every demo user has the password: {password}\n")
+    for username, agency, centres, roles, about in DEMO_USERS:
+        where = ", ".join(centres) or "national"
+        print(f"  {username:<18} {agency:<4} {where:<10} {', '.join(roles):<16} {about}")
+    print()

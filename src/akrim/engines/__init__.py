@@ -1,0 +1,1 @@
+"""Pure computation: never imports Django or an akrim app."""

@@ -1,0 +1,1 @@
+"""Agencies, regional centres, their memberships, staff and roles."""

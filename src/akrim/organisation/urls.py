@@ -1,0 +1,9 @@
+from django.urls import path
+
+from akrim.organisation import views
+
+app_name = "organisation"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("centres/", views.memberships, name="memberships"),
+]

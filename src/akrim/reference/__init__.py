@@ -1,0 +1,1 @@
+"""Public reference data shipped with akrim (Sweden: municipalities, counties)."""

@@ -1,0 +1,1 @@
+"""Companies, workplaces, persons and their roles, payroll and permits; register imports."""

@@ -1,0 +1,103 @@
+"""The ``akrim`` command line: createuser (with an API token), usage errors, demo setup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from akrim.cli import main
+from akrim.organisation.models import Staff
+
+pytestmark = pytest.mark.django_db
+
+
+def test_createuser_with_api_token_prints_a_working_token(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AKRIM_PASSWORD", "a long enough passphrase")
+    code = main(
+        [
+            "createuser",
+            "lena",
+            "--agency",
+            "skv",
+            "--centre",
+            "Stockholm",
+            "--centre",
+            "Mitt",
+            "--role",
+            "inspector",
+            "--role",
+            "analyst",
+            "--api-token",
+        ]
+    )
+    assert code == 0
+    token = capsys.readouterr().out.strip()
+    staff = Staff.objects.get(user__username="lena")
+    assert staff.agency.code == "SKV"
+    assert sorted(c.name for c in staff.centres.all()) == ["Mitt", "Stockholm"]
+    assert staff.roles == ["analyst", "inspector"]
+    assert User.objects.get(username="lena").check_password("a long enough passphrase")
+    response = Client().get("/api/search", {"q": "x"}, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--agency", "XX", "--role", "inspector"], "Unknown agency"),
+        (["--agency", "AV", "--role", "chief"], "role"),
+        (["--agency", "AV", "--centre", "Gotham", "--role", "inspector"], "Unknown centre"),
+    ],
+)
+def test_createuser_refuses_bad_input_with_a_message(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    message: str,
+) -> None:
+    monkeypatch.setenv("AKRIM_PASSWORD", "a long enough passphrase")
+    assert main(["createuser", "bo", *args]) == 1
+    assert message in capsys.readouterr().err
+    assert not User.objects.filter(username="bo").exists()
+
+
+def test_createuser_refuses_a_weak_password(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AKRIM_PASSWORD", "short")
+    assert main(["createuser", "bo", "--agency", "AV", "--role", "inspector"]) == 1
+    assert "too short" in capsys.readouterr().err
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["import"])
+    assert exit_info.value.code == 2
+    assert main(["demo-world", "--out", "/tmp/never", "--companies", "0"]) == 2
+
+
+def test_demo_setup_is_complete_and_rerunnable(
+    settings: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from akrim.demo.setup import DEMO_USERS, setup_demo
+    from akrim.registry.models import Company, ImportBatch
+
+    settings.VAR_DIR = tmp_path
+    setup_demo(companies=60, progress=lambda stage, done, total: None)
+    out = capsys.readouterr().out
+    password = (tmp_path / "demo_password").read_text().strip()
+    assert password in out
+    for username, *_ in DEMO_USERS:
+        assert username in out
+        assert User.objects.get(username=username).check_password(password)
+    companies = Company.objects.count()
+    assert companies > 0
+    setup_demo(companies=60, progress=lambda stage, done, total: None)
+    assert Company.objects.count() == companies
+    assert ImportBatch.objects.count() == 1
