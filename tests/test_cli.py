@@ -79,7 +79,7 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["import"])
     assert exit_info.value.code == 2
-    assert main(["demo-world", "--out", "/tmp/never", "--companies", "0"]) == 2
+    assert main(["demo-world", "--out", "never-written", "--companies", "0"]) == 2
 
 
 def test_demo_setup_is_complete_and_rerunnable(

@@ -4,6 +4,7 @@
     akrim demo-world --out DIR [...]         write a synthetic world in the exchange format
     akrim demo setup                         migrate, generate and import the demo, create users
     akrim audit verify                       check the audit chain (exit 0 intact, 1 broken)
+    akrim audit checkpoint                   sign the audit chain's head (Ed25519)
     akrim createuser NAME --agency --centre --role [--api-token]
     akrim <django command> ...               e.g. migrate, runserver, check
 
@@ -17,8 +18,8 @@ import getpass
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
@@ -69,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("action", choices=["setup"])
     demo.add_argument("--companies", type=int, default=3000)
     audit = sub.add_parser("audit", help="the audit log")
-    audit.add_argument("action", choices=["verify"])
+    audit.add_argument("action", choices=["verify", "checkpoint"])
     user = sub.add_parser("createuser", help="create a member of staff")
     user.add_argument("username")
     user.add_argument("--agency", required=True)
@@ -134,14 +135,41 @@ def cmd_demo_world(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        return _audit_checkpoint() if args.action == "checkpoint" else _audit_verify()
+    except ImproperlyConfigured as error:
+        print(f"akrim audit {args.action}: {error}", file=sys.stderr)
+        return 1
+
+
+def _audit_verify() -> int:
     from akrim.audit.verify import verify_chain
 
     result = verify_chain()
     if result.ok:
-        print(f"audit chain intact: {result.checked} entries")
+        print(
+            f"audit chain intact: {result.checked} entries, {result.checkpoints} signed checkpoints"
+        )
         return 0
-    print(f"audit chain BROKEN at entry #{result.first_bad_seq}: {result.reason}", file=sys.stderr)
+    where = (
+        f"checkpoint #{result.bad_checkpoint_seq}"
+        if result.bad_checkpoint_seq is not None
+        else f"entry #{result.first_bad_seq}"
+    )
+    print(f"audit chain BROKEN at {where}: {result.reason}", file=sys.stderr)
     return 1
+
+
+def _audit_checkpoint() -> int:
+    from akrim.audit.checkpoints import write_checkpoint
+    from akrim.core.actor import Actor
+
+    checkpoint = write_checkpoint(actor=Actor.system())
+    print(f"audit checkpoint #{checkpoint.seq} {checkpoint.hash}")
+    print(f"  signed {checkpoint.at.isoformat()} with key {checkpoint.key_id}", file=sys.stderr)
+    return 0
 
 
 def cmd_createuser(args: argparse.Namespace) -> int:

@@ -98,7 +98,7 @@ def test_deactivation_revokes_api_access_on_the_next_request(tokens: dict[str, s
     assert get(f"/api/companies/{company.org_no}", tokens["skv_inspector"]).status_code == 401
 
 
-@pytest.mark.parametrize("q", ["", " ", "y" * 101])
+@pytest.mark.parametrize("q", ["", " ", "y" * 101, "a\u0000b"])
 def test_search_input_is_validated(tokens: dict[str, str], q: str) -> None:
     response = get("/api/search", tokens["skv_inspector"], q=q)
     assert response.status_code == 400
@@ -107,3 +107,9 @@ def test_search_input_is_validated(tokens: dict[str, str], q: str) -> None:
 
 def test_search_without_q_is_a_validation_error(tokens: dict[str, str]) -> None:
     assert get("/api/search", tokens["skv_inspector"]).status_code in (400, 422)
+
+
+@pytest.mark.parametrize("path", ["companies/%00", "persons/%00x", "workplaces/" + "w" * 500])
+def test_malformed_ids_are_404_not_server_errors(tokens: dict[str, str], path: str) -> None:
+    response = get(f"/api/{path}", tokens["skv_inspector"])
+    assert response.status_code == 404

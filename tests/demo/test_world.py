@@ -8,12 +8,17 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from stdnum.se import orgnr, personnummer
 
 from akrim.demo.names import ascii_fold
 from akrim.demo.world import WorldSummary, generate_world
+from akrim.demo.world.encounters import written_name
+from akrim.demo.world.ids import with_check
 
 COMPANIES = 2500
 SPEC_COLUMNS = {
@@ -263,7 +268,29 @@ def test_person_ids_are_valid(t: dict[str, pl.DataFrame]) -> None:
         assert birth == born, pid
     assert all(count > 0 for count in seen.values()), seen
     test_series = t["persons"].filter(pl.col("person_id").str.slice(8, 3).cast(int) >= 980)
-    assert test_series.height / t["persons"].height > 0.9  # a small world fits Skatteverket's
+    assert (
+        test_series.height
+        == t["persons"]
+        .filter(  # a small world fits Skatteverket's
+            ~pl.col("person_id").str.starts_with("X")
+        )
+        .height
+    )
+
+
+@given(st.lists(st.integers(min_value=100_000_000, max_value=999_999_999), min_size=1))
+def test_check_digits_agree_with_python_stdnum(payloads: list[int]) -> None:
+    codes = with_check(np.array(payloads, dtype=np.int64))
+    assert all(orgnr.is_valid(f"{code:010d}") for code in codes.tolist())
+    wrong = (codes // 10) * 10 + (codes + 1) % 10
+    assert not any(orgnr.is_valid(f"{code:010d}") for code in wrong.tolist())
+
+
+@given(st.text(alphabet="abcdefghijklmnopåäöÅÄÖé", min_size=1, max_size=12), st.integers(0, 99))
+def test_written_names_are_never_empty(word: str, seed: int) -> None:
+    written = written_name(np.random.default_rng(seed), word.title(), "Ångström")
+    assert written.strip()
+    assert len(written.split()) >= 2
 
 
 def test_keys_are_unique(t: dict[str, pl.DataFrame]) -> None:
@@ -332,6 +359,13 @@ def test_truth_lies_beside_the_extract_with_a_row_per_workplace(
     )
     used = {kind for kinds in bad["kinds"] for kind in kinds.split(";")}
     assert used == KINDS
+
+
+def test_a_new_format_replaces_the_old_files(base: Path) -> None:
+    out = base / "swap" / "x"
+    generate_world(out, companies=60, seed=4, fmt="csv")
+    generate_world(out, companies=60, seed=4, fmt="parquet")
+    assert sorted(p.suffix for p in out.iterdir()) == [".parquet"] * len(SPEC_COLUMNS)
 
 
 def test_truth_inside_the_extract_is_refused(base: Path) -> None:

@@ -109,7 +109,7 @@ def test_hostile_or_oversized_search_input_is_answered_safely(
     response = client_for("skv_inspector").get("/en/registry/search/", {"q": q})
     assert response.status_code in (200, 400)
     assert b"<script>alert(1)</script>" not in response.content
-    if len(q) > 100 or not q.strip():
+    if len(q) > 100 or not q.strip() or "\u0000" in q:
         assert response.status_code == 400
 
 
@@ -121,6 +121,9 @@ def test_hostile_or_oversized_search_input_is_answered_safely(
         "persons/" + "9" * 30,
         "workplaces/" + "w" * 300,
         "persons/%3Cscript%3E",
+        "persons/%00",
+        "companies/%00",
+        "workplaces/a%01b",
     ],
 )
 def test_unknown_or_malformed_ids_are_not_found(

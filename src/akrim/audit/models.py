@@ -1,7 +1,8 @@
-"""Audit entries, each chained to the previous one by a SHA-256 hash."""
+"""Audit entries, each chained to the previous one by a SHA-256 hash, and signed checkpoints."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from django.db import models
 
 GENESIS = "0" * 64
+CHECKPOINT_FORMAT = "akrim-audit-checkpoint/1"
 
 
 class AuditEntry(models.Model):
@@ -81,3 +83,35 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"head #{self.seq}"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed statement that entry ``seq`` had hash ``hash`` at time ``at`` (Ed25519).
+
+    The signing key lives outside the database, so whoever can write to the database can
+    neither forge a checkpoint nor rewrite or cut the chain below one unnoticed. Never
+    updated or deleted. Each checkpoint sits on its own audit entry (``audit_checkpoint``),
+    so ``seq`` is unique.
+    """
+
+    seq = models.BigIntegerField(unique=True)
+    hash = models.CharField(max_length=64)
+    at = models.DateTimeField()
+    key_id = models.CharField(max_length=32)
+    signature = models.CharField(max_length=88)  # base64 of the 64-byte signature
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"checkpoint #{self.seq} ({self.key_id})"
+
+    def signed_message(self) -> bytes:
+        """The bytes the signature covers, in a canonical form."""
+        payload = {
+            "format": CHECKPOINT_FORMAT,
+            "seq": self.seq,
+            "hash": self.hash,
+            "at": self.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        }
+        return json.dumps(payload, sort_keys=True, separators=(",", ":")).encode("ascii")

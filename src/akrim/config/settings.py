@@ -202,3 +202,12 @@ LOGGING: dict[str, Any] = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("AKRIM_LOG_LEVEL", "WARNING")},
 }
+
+# Signed audit checkpoints (Ed25519; see akrim.audit.checkpoints). The private key lives
+# outside the database: base64 of the 32-byte raw key, or a file holding that base64. Demo
+# mode generates one under VAR_DIR on first use; production refuses to write checkpoints
+# without one. AKRIM_AUDIT_VERIFY_KEY: base64 public keys (comma-separated, e.g. the old one
+# after a rotation), so an auditor can verify without the private key.
+AKRIM_AUDIT_SIGNING_KEY = env_str("AKRIM_AUDIT_SIGNING_KEY")
+AKRIM_AUDIT_SIGNING_KEY_FILE = env_str("AKRIM_AUDIT_SIGNING_KEY_FILE")
+AKRIM_AUDIT_VERIFY_KEY = env_str("AKRIM_AUDIT_VERIFY_KEY")

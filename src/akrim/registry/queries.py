@@ -11,8 +11,9 @@ from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 
 from akrim.audit import services as audit
 from akrim.core.actor import Actor
-from akrim.core.errors import InvalidInput, NotFound
+from akrim.core.errors import NotFound
 from akrim.core.identity import normalize_orgno
+from akrim.core.text import clean_query, looks_like_key
 from akrim.registry.models import Company, ControlRecord, Payroll, Permit, Person, Workplace
 from akrim.registry.models import Role as CompanyRole
 from akrim.registry.policies import scoped
@@ -115,6 +116,8 @@ def get_company(*, actor: Actor, org_no: str) -> CompanyDetail:
     Raises NotFound when it does not exist or the actor may not read it.
     """
     digits = normalize_orgno(org_no)
+    if not looks_like_key(digits, max_length=10):
+        raise NotFound()
     with transaction.atomic():
         company = _own_first(scoped(Company.objects.filter(org_no=digits), actor=actor), actor)
         if not isinstance(company, Company):
@@ -149,7 +152,7 @@ def get_person(*, actor: Actor, person_id: str) -> PersonDetail:
 
     Raises NotFound when it does not exist or the actor may not read it.
     """
-    if len(person_id) > 21:
+    if not looks_like_key(person_id, max_length=21):
         raise NotFound()
     with transaction.atomic():
         person = _own_first(scoped(Person.objects.filter(person_id=person_id), actor=actor), actor)
@@ -188,7 +191,7 @@ def get_person(*, actor: Actor, person_id: str) -> PersonDetail:
 
 def get_workplace(*, actor: Actor, workplace_id: str) -> WorkplaceDetail:
     """One workplace with its company and earlier controls. Audited read."""
-    if len(workplace_id) > 40:
+    if not looks_like_key(workplace_id, max_length=40):
         raise NotFound()
     with transaction.atomic():
         workplace = _own_first(
@@ -220,9 +223,7 @@ def search(*, actor: Actor, query: str) -> SearchResult:
     At most 50 of each, audited with the query and what was shown. Raises InvalidInput for a
     query that is empty after trimming or longer than 100 characters.
     """
-    query = query.strip()
-    if not query or len(query) > MAX_QUERY_LENGTH:
-        raise InvalidInput("Enter 1 to %(max)s characters to search for.", max=MAX_QUERY_LENGTH)
+    query = clean_query(query, max_length=MAX_QUERY_LENGTH)
     digits = query.replace("-", "").replace(" ", "") if _DIGITS.match(query) else ""
     company_q = Q(name__icontains=query) | (Q(org_no=digits) if digits else Q(pk__in=[]))
     person_q = Q(name__icontains=query) | (Q(person_id=digits) if digits else Q(pk__in=[]))

@@ -584,3 +584,43 @@ def test_junk_in_any_cell_never_crashes_the_reader(
     else:
         assert extract is not None
         assert extract.rows[table] == len(rows[table])
+
+
+FILE_PIECES = st.sampled_from(
+    [b",", b'"', b"\n", b"\r\n", b"\r", b"\xff", b"\xef\xbb\xbf", b"T1", b"2024-02-01", b"W1", b""]
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    junk=st.one_of(st.binary(max_size=60), st.lists(FILE_PIECES, max_size=25).map(b"".join)),
+    keep_header=st.booleans(),
+)
+def test_junk_file_never_crashes_the_reader(
+    tmp_path_factory: pytest.TempPathFactory, junk: bytes, keep_header: bool
+) -> None:
+    folder = write_extract(tmp_path_factory.mktemp("junkfile"))
+    header = (",".join(HEADERS["tips"]) + "\n").encode() if keep_header else b""
+    (folder / "tips.csv").write_bytes(header + junk)
+    try:
+        extract, error = read_extract(folder), None
+    except ExtractInvalid as caught:
+        extract, error = None, caught
+    if error is not None:
+        assert error.problems
+        assert all(p.file == "tips.csv" for p in error.problems)
+    else:
+        assert extract is not None
+        assert extract.tables["tips"].columns == [*HEADERS["tips"], "_row"]
+
+
+def test_corrupt_parquet_is_refused(tmp_path: Path) -> None:
+    folder = write_extract(tmp_path / "x")
+    (folder / "tips.csv").unlink()
+    (folder / "tips.parquet").write_bytes(b"PAR1 this is not parquet")
+
+    problem = only_problem(folder)
+    assert problem.file == "tips.parquet"
+    assert problem.rule.startswith("not a readable Parquet file")

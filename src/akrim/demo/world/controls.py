@@ -43,7 +43,7 @@ from akrim.demo.world.config import (
 )
 from akrim.demo.world.firms import GROUPS, Firms, sector_values
 from akrim.demo.world.geo import Geo
-from akrim.demo.world.ids import PNR
+from akrim.demo.world.ids import FOREIGN, PNR
 from akrim.demo.world.jobs import Jobs
 from akrim.demo.world.people import COUNTRIES, People, add_workers
 from akrim.demo.world.sites import Sites
@@ -123,7 +123,7 @@ def control_count(companies: int) -> int:
 def _site_weight(firms: Firms, sites: Sites) -> F64:
     bad = firms.kinds[sites.firm] > 0
     return floats(
-        GROUP_W[firms.group[sites.firm]] * np.where(bad, 4.0, 1.0) * (1 + np.log1p(sites.size))
+        GROUP_W[firms.group[sites.firm]] * np.where(bad, 2.5, 1.0) * (1 + np.log1p(sites.size))
     )
 
 
@@ -170,7 +170,7 @@ def make_controls(
     usable = np.flatnonzero((tips.site >= 0) & (tips.day < REF_DAY - 10))
     from_tips = rng.permutation(usable)[: min(round(0.3 * count), usable.size)]
     rest = count - from_tips.size
-    picked = pick(rng, _site_weight(firms, sites), rest)
+    picked = _with_hidden_staff(firms, sites, pick(rng, _site_weight(firms, sites), rest))
     site = np.concatenate([tips.site[from_tips], picked])
     day = np.concatenate(
         [
@@ -186,6 +186,17 @@ def make_controls(
         firm = int(sites.firm[s])
         controls.agencies.append(_agencies(rng, firms, firm, cat, firm in permit_firms))
     return controls
+
+
+def _with_hidden_staff(firms: Firms, sites: Sites, picked: I64) -> I64:
+    """At least one control visits a site that hides staff (matters in small worlds)."""
+    hiding = (firms.kinds[sites.firm] & (OFF_BOOKS | NO_FTAX)) > 0
+    candidates = np.flatnonzero(hiding & (sites.size > 0))
+    if picked.size == 0 or candidates.size == 0 or hiding[picked].any():
+        return picked
+    picked = picked.copy()
+    picked[-1] = candidates[np.argmax(sites.size[candidates])]
+    return picked
 
 
 def _agencies(rng: Rng, firms: Firms, firm: int, category: str, permits: bool) -> list[str]:
@@ -221,37 +232,52 @@ def meet_people(
     pools: dict[int, list[int]] = {}
     new_site: list[int] = []
     rows: list[tuple[int, int, bool]] = []
-    next_new = people.count
     for c, s in enumerate(controls.site.tolist()):
         f = int(sites.firm[s])
-        size, declared = int(firms.size[f]), int(firms.declared[f])
-        hidden = (size - declared) / size if size and firms.kinds[f] & (OFF_BOOKS | NO_FTAX) else 0
+        hidden = _hidden_share(firms, f)
         present = min(int(sites.size[s]), 1 + int(rng.poisson(2.5)))
         if present == 0 and firms.owner[f] >= 0:
             rows.append((c, int(firms.owner[f]), False))
         lo, hi = np.searchsorted(staff_firm, [f, f + 1])
         for _ in range(present):
-            if rng.random() < hidden or hi == lo:
+            if hidden and (rng.random() < hidden or hi == lo):
                 pool = pools.setdefault(s, [])
-                slot = int(rng.integers(max(1, round(sites.size[s] * max(hidden, 0.2)))))
+                slot = int(rng.integers(max(1, round(sites.size[s] * hidden))))
                 while len(pool) <= slot:
-                    pool.append(next_new)
+                    pool.append(people.count + len(new_site))
                     new_site.append(s)
-                    next_new += 1
                 rows.append((c, pool[slot], True))
-            else:
+            elif hi > lo:
                 rows.append((c, int(staff_person[lo + int(rng.integers(hi - lo))]), False))
     where = np.array(new_site, dtype=np.int64)
-    add_workers(
-        rng,
-        people,
-        geo,
-        firms.sector[sites.firm[where]],
-        sites.muni[where],
-        resident=0.3,
-        samordning=0.25,
-    )
-    return _identified(rng, people, rows)
+    sector, muni = firms.sector[sites.firm[where]], sites.muni[where]
+    add_workers(rng, people, geo, sector, muni, resident=0.3, samordning=0.25)
+    meetings = _identified(rng, people, rows)
+    _someone_without_a_number(people, meetings)
+    return meetings
+
+
+def _hidden_share(firms: Firms, f: int) -> float:
+    """Share of a firm's real workforce that is not declared."""
+    size, declared = int(firms.size[f]), int(firms.declared[f])
+    if size == 0 or not firms.kinds[f] & (OFF_BOOKS | NO_FTAX):
+        return 0.0
+    return (size - declared) / size
+
+
+def _someone_without_a_number(people: People, meetings: Meetings) -> None:
+    """Make sure one person met off the books had no Swedish number (small worlds)."""
+    kind, country = people.column("kind"), people.column("country")
+    hidden = np.flatnonzero(meetings.undeclared)
+    who = meetings.person[hidden]
+    if hidden.size == 0 or ((kind[who] == FOREIGN) & meetings.established[hidden]).any():
+        return
+    first = int(who[0])
+    kind[first] = FOREIGN
+    people.column("muni")[first] = -1
+    if FREE_TO_WORK[country[first]]:
+        country[first] = COUNTRIES.index("UZ")
+    meetings.established[meetings.person == first] = True
 
 
 def _staff(jobs: Jobs) -> tuple[I64, I64]:
@@ -332,7 +358,7 @@ def _nothing(rng: Rng, findings: Findings, ctx: _Context) -> None:
 def _skv(rng: Rng, findings: Findings, ctx: _Context) -> None:
     hiding = ctx.kinds & (OFF_BOOKS | NO_FTAX)
     if ctx.ledger:
-        p = 0.75 if hiding else (0.2 if ctx.kinds else 0.10)
+        p = 0.7 if hiding else (0.2 if ctx.kinds else 0.06)
         if rng.random() < p:
             if rng.random() < 0.35:
                 findings.add(ctx.control, "SKV", "SKV_LEDGER_MISSING", 12_500)
@@ -361,7 +387,7 @@ def _pol(rng: Rng, findings: Findings, ctx: _Context) -> None:
 
 def _av(rng: Rng, findings: Findings, ctx: _Context) -> None:
     bad = ctx.kinds != 0
-    if rng.random() < (0.15 if bad else 0.03):
+    if rng.random() < (0.2 if bad else 0.04):
         findings.add(ctx.control, "AV", "AV_PROHIBITION")
     if rng.random() < (0.3 if bad else 0.12):
         findings.add(ctx.control, "AV", "AV_ORDER")

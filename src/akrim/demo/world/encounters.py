@@ -16,7 +16,15 @@ import numpy as np
 from akrim.demo.names import VARIANTS, ascii_fold
 from akrim.demo.world.arrays import I64, NA, Rng, year_month_day
 from akrim.demo.world.controls import Meetings
-from akrim.demo.world.people import COUNTRIES, FIRST_NAMES, LAST_NAMES, SE, Persons
+from akrim.demo.world.people import (
+    COUNTRIES,
+    COUNTRY_ORIGIN_IDX,
+    FIRST_NAMES,
+    FIRST_OFF,
+    LAST_NAMES,
+    SE,
+    Persons,
+)
 
 CALLING_CODES = {
     "FI": 358,
@@ -40,6 +48,9 @@ CALLING_CODES = {
     "TR": 90,
     "CN": 86,
     "PH": 63,
+}
+ORIGIN_COUNTRY = {
+    int(COUNTRY_ORIGIN_IDX[i]): code for i, code in reversed(list(enumerate(COUNTRIES)))
 }
 LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
 SWAPS = {
@@ -74,7 +85,7 @@ def write_down(rng: Rng, persons: Persons, meetings: Meetings) -> Encounters:
     for p in meetings.person.tolist():
         names.append(written_name(rng, FIRST_NAMES[persons.first[p]], LAST_NAMES[persons.last[p]]))
         country = COUNTRIES[persons.country[p]]
-        stated = country if rng.random() < 0.95 else COUNTRIES[int(rng.integers(len(COUNTRIES)))]
+        stated = country if rng.random() < 0.95 else _other_nationality(persons, p)
         nationality.append(stated if rng.random() < 0.92 else None)
         documents.append(_document(rng, country) if rng.random() < 0.6 else None)
         phones.append(_phone(rng, country, persons.muni[p] >= 0) if rng.random() < 0.5 else None)
@@ -87,6 +98,15 @@ def write_down(rng: Rng, persons: Persons, meetings: Meetings) -> Encounters:
         document=documents,
         phone=phones,
     )
+
+
+def _other_nationality(persons: Persons, p: int) -> str:
+    """A stated nationality that is not the citizenship: a Swede of foreign descent names
+    the family's country, a resident foreigner says Swedish."""
+    if persons.country[p] != SE:
+        return "SE" if persons.muni[p] >= 0 else COUNTRIES[persons.country[p]]
+    origin = int(np.searchsorted(FIRST_OFF[:, 0], persons.first[p], side="right")) - 1
+    return ORIGIN_COUNTRY.get(origin, "SE")
 
 
 def written_name(rng: Rng, first: str, last: str) -> str:

@@ -29,7 +29,9 @@ from akrim.demo.world.jobs import Jobs, make_jobs
 from akrim.demo.world.output import (
     companies_frame,
     company_codes,
-    dates,
+    controls_frame,
+    encounters_frame,
+    findings_frame,
     firm_base_names,
     foreign_kept,
     payroll_frame,
@@ -37,6 +39,7 @@ from akrim.demo.world.output import (
     person_ids,
     persons_frame,
     roles_frame,
+    tips_frame,
     truth_frame,
     workplace_ids,
     workplaces_frame,
@@ -109,7 +112,8 @@ def _paths(
     if fmt not in ("csv", "parquet"):
         raise ValueError(f"unknown format {fmt!r} (csv or parquet)")
     out = Path(out)
-    truth_path = Path(truth) if truth else out.parent / (out.name + ".truth.csv")
+    where = out.resolve()
+    truth_path = Path(truth) if truth else where.parent / (where.name + ".truth.csv")
     if truth_path.resolve().is_relative_to(out.resolve()):
         raise ValueError("the truth file must not be inside the extract folder")
     return out, truth_path
@@ -199,76 +203,19 @@ def _table(world: _World, name: str) -> pl.DataFrame | pl.LazyFrame:
         return payroll_frame(w.payroll_rng, w.jobs, w.codes, w.persons, _rank(w.codes), ranks)
     if name == "permits":
         return permits_frame(w.jobs, orgs, w.ids)
-    return _control_frames(w.controls, w.findings, w.tips, w.encounters, w.wids, orgs, w.ids)[name]
+    if name == "controls":
+        return controls_frame(w.controls, w.wids)
+    if name == "findings":
+        return findings_frame(w.findings, w.controls.site.size)
+    if name == "tips":
+        return tips_frame(w.tips, w.wids, orgs)
+    return encounters_frame(w.encounters, w.ids, w.controls.site.size)
 
 
 def _rank(values: I64) -> I64:
     rank = np.empty(values.size, np.int64)
     rank[np.argsort(values, kind="stable")] = np.arange(values.size)
     return rank
-
-
-def _control_frames(
-    controls: Controls,
-    findings: Findings,
-    tips: Tips,
-    enc: Encounters,
-    wids: pl.Series,
-    orgs: pl.Series,
-    ids: pl.Series,
-) -> dict[str, pl.DataFrame]:
-    control_ids = [f"C{i + 1:06d}" for i in range(controls.site.size)]
-    return {
-        "controls": pl.DataFrame(
-            {
-                "control_id": control_ids,
-                "workplace_id": wids.gather(controls.site),
-                "date": dates(controls.day),
-                "agencies": [";".join(a) for a in controls.agencies],
-            }
-        ),
-        "findings": pl.DataFrame(
-            {
-                "control_id": [control_ids[c] for c in findings.control],
-                "agency": findings.agency,
-                "code": findings.code,
-                "amount_sek": pl.Series(findings.amount, dtype=pl.Int64),
-            },
-            schema={
-                "control_id": pl.String,
-                "agency": pl.String,
-                "code": pl.String,
-                "amount_sek": pl.Int64,
-            },
-        ),
-        "tips": pl.DataFrame(
-            {
-                "tip_id": [f"T{i + 1:06d}" for i in range(tips.day.size)],
-                "received_on": dates(tips.day),
-                "workplace_id": _optional(wids, tips.site),
-                "org_no": _optional(orgs, tips.firm),
-                "category": tips.category,
-            }
-        ),
-        "encounters": pl.DataFrame(
-            {
-                "encounter_id": [f"E{i + 1:07d}" for i in range(enc.control.size)],
-                "control_id": [control_ids[c] for c in enc.control.tolist()],
-                "name": pl.Series(enc.name, dtype=pl.String),
-                "birth_date": dates(enc.birth),
-                "nationality": pl.Series(enc.nationality, dtype=pl.String),
-                "document_no": pl.Series(enc.document, dtype=pl.String),
-                "phone": pl.Series(enc.phone, dtype=pl.String),
-                "person_id": _optional(ids, enc.person),
-            }
-        ),
-    }
-
-
-def _optional(values: pl.Series, index: I64) -> pl.Series:
-    """``values[index]``, null where index < 0."""
-    taken = values.gather(np.maximum(index, 0))
-    return pl.select(pl.when(pl.lit(pl.Series(index >= 0))).then(taken)).to_series()
 
 
 def _count(path: Path, fmt: str) -> int:
@@ -278,6 +225,9 @@ def _count(path: Path, fmt: str) -> int:
 
 def _write(world: _World, out: Path, truth: Path, fmt: str, report: Progress) -> WorldSummary:
     rows: dict[str, int] = {}
+    for name in TABLES:  # no stale file of the other format may stay beside ours
+        for stale in (out / f"{name}.csv", out / f"{name}.parquet"):
+            stale.unlink(missing_ok=True)
     for name in TABLES:
         report(name, 0, 1)
         frame = _table(world, name)

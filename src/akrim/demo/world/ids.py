@@ -6,9 +6,11 @@ foreign company 516, association 802). Sole traders (EF) have no number of their
 their ``org_no`` is the owner's personnummer (10 digits), as in the real registers.
 
 Personal identity numbers (``YYYYMMDDNNNC``): the individual number NNN is taken first
-from Skatteverket's test series 980–999, which is never given to real people; only a date
-that already has ten people of one sex in that series spills over into ordinary numbers
-(at national size most people do). Samordningsnummer add 60 to the day. People without a
+from Skatteverket's test series 980–999, which is never given to real people. A date that
+already has ten people of one sex and kind moves the next person's birthday on by a day
+(at most 45 days); only a world too dense for that (national size: most people) spills
+over into ordinary numbers. The default demo world and every test world use the test
+series alone. Samordningsnummer add 60 to the day. People without a
 Swedish number get ``X`` + 8 digits.
 
 Luhn is computed here (vectorised); the demo does not depend on ``akrim.core``.
@@ -25,6 +27,9 @@ PNR, SAMORDNING, FOREIGN = 0, 1, 2
 """Kinds of person id."""
 
 CAPACITY = 489
+TEST_SERIALS = 10
+"""People one birth date, sex and kind of number can hold in the test series."""
+TEST_SHIFT_DAYS = 45
 """People one birth date, sex and kind of number can hold (10 test + 479 ordinary)."""
 
 
@@ -83,6 +88,14 @@ def person_codes(rng: Rng, birth: I64, sex: I64, kind: I64) -> tuple[I64, I64]:
     birth = birth.copy()
     swedish = kind != FOREIGN
     rank = group_rank(birth, sex, kind)
+    # Keep to the test series (never given to real people) by moving a birthday up to
+    # TEST_SHIFT_DAYS days on; only a world too dense for that uses ordinary numbers.
+    for _ in range(TEST_SHIFT_DAYS):
+        full = swedish & (rank >= TEST_SERIALS)
+        if not full.any():
+            break
+        birth[full] += 1
+        rank = group_rank(birth, sex, kind)
     for _ in range(400):
         full = swedish & (rank >= CAPACITY)
         if not full.any():

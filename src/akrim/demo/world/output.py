@@ -11,6 +11,8 @@ import polars as pl
 from akrim.demo.names import FOREIGN_FORMS, ORIGINS, STEMS, STREETS
 from akrim.demo.world.arrays import F64, I64, NA, Rng, spread
 from akrim.demo.world.config import EF, EK, FL, FORMS, HB, KB, KINDS, OTHER, SECTORS
+from akrim.demo.world.controls import Controls, Findings, Tips
+from akrim.demo.world.encounters import Encounters
 from akrim.demo.world.firms import Firms
 from akrim.demo.world.geo import Addresses, Geo
 from akrim.demo.world.ids import FOREIGN, orgno_expr, pid_expr
@@ -326,3 +328,72 @@ def foreign_kept(persons: Persons, established: I64) -> I64:
     known = np.zeros(persons.n, bool)
     known[established] = True
     return np.flatnonzero((persons.kind != FOREIGN) | known)
+
+
+def serials(prefix: str, n: int, width: int) -> list[str]:
+    """``C000001`` …: a letter and a running number of at least ``width`` digits."""
+    width = max(width, len(str(n)))
+    return [f"{prefix}{i:0{width}d}" for i in range(1, n + 1)]
+
+
+def optional(values: pl.Series, index: I64) -> pl.Series:
+    """``values[index]``, null where index < 0."""
+    taken = values.gather(np.maximum(index, 0))
+    return pl.select(pl.when(pl.lit(pl.Series(index >= 0))).then(taken)).to_series()
+
+
+def controls_frame(controls: Controls, wids: pl.Series) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "control_id": serials("C", controls.site.size, 6),
+            "workplace_id": wids.gather(controls.site),
+            "date": dates(controls.day),
+            "agencies": [";".join(a) for a in controls.agencies],
+        }
+    )
+
+
+def findings_frame(findings: Findings, controls: int) -> pl.DataFrame:
+    ids = serials("C", controls, 6)
+    return pl.DataFrame(
+        {
+            "control_id": [ids[c] for c in findings.control],
+            "agency": findings.agency,
+            "code": findings.code,
+            "amount_sek": findings.amount,
+        },
+        schema={
+            "control_id": pl.String,
+            "agency": pl.String,
+            "code": pl.String,
+            "amount_sek": pl.Int64,
+        },
+    )
+
+
+def tips_frame(tips: Tips, wids: pl.Series, orgs: pl.Series) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "tip_id": serials("T", tips.day.size, 6),
+            "received_on": dates(tips.day),
+            "workplace_id": optional(wids, tips.site),
+            "org_no": optional(orgs, tips.firm),
+            "category": tips.category,
+        }
+    )
+
+
+def encounters_frame(enc: Encounters, ids: pl.Series, controls: int) -> pl.DataFrame:
+    control_ids = serials("C", controls, 6)
+    return pl.DataFrame(
+        {
+            "encounter_id": serials("E", enc.control.size, 7),
+            "control_id": [control_ids[c] for c in enc.control.tolist()],
+            "name": pl.Series(enc.name, dtype=pl.String),
+            "birth_date": dates(enc.birth),
+            "nationality": pl.Series(enc.nationality, dtype=pl.String),
+            "document_no": pl.Series(enc.document, dtype=pl.String),
+            "phone": pl.Series(enc.phone, dtype=pl.String),
+            "person_id": optional(ids, enc.person),
+        }
+    )

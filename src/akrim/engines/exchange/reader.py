@@ -342,11 +342,18 @@ def _csv_header(path: Path, file: str, issues: _Issues) -> list[str] | None:
             file, f"not UTF-8: byte 0x{byte:02x} at byte offset {skipped + error.start} (line 1)"
         )
         return None
-    text = text.rstrip("\r\n")
+    text = text.removesuffix("\n").removesuffix("\r")
     if not text.strip():
         issues.file_problem(file, "empty file: no header row")
         return None
-    return [name.strip() for name in next(csv.reader([text]))]
+    if "\r" in text:
+        issues.file_problem(file, "lines must end with LF or CRLF (bare CR in the header)")
+        return None
+    try:
+        return [name.strip() for name in next(csv.reader([text], strict=True))]
+    except csv.Error as error:
+        issues.file_problem(file, f"header is not valid CSV: {error}")
+        return None
 
 
 def _polars_csv(path: Path, file: str, issues: _Issues) -> tuple[pl.DataFrame, bool] | None:
@@ -364,7 +371,8 @@ def _polars_csv(path: Path, file: str, issues: _Issues) -> tuple[pl.DataFrame, b
     if "utf-8" in message.lower() or "utf8" in message.lower():
         issues.file_problem(file, _utf8_problem(path))
     else:
-        issues.file_problem(file, f"not readable as CSV: {message.splitlines()[0]}")
+        first = message.splitlines()[0] if message else "unknown error"
+        issues.file_problem(file, f"not readable as CSV (check the double quotes): {first}")
     return None
 
 
@@ -543,7 +551,12 @@ def _parquet_text(
 def _clean_text(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
     """Strip surrounding (Unicode) whitespace; an empty cell is a missing value."""
     stripped = frame.with_columns(pl.col(name).str.strip_chars() for name in names)
-    return stripped.with_columns(pl.when(pl.col(n) != "").then(pl.col(n)).alias(n) for n in names)
+    if not names:
+        return stripped
+    # Blanking copies every string, so only columns that have an empty cell are blanked.
+    has_empty = stripped.select((pl.col(name) == "").any() for name in names).row(0)
+    empty = [name for name, flag in zip(names, has_empty, strict=True) if flag]
+    return stripped.with_columns(pl.when(pl.col(n) != "").then(pl.col(n)).alias(n) for n in empty)
 
 
 # --- Column rules ------------------------------------------------------------------------------
@@ -783,7 +796,6 @@ def _add_identity_columns(spec: TableSpec, frame: pl.DataFrame) -> pl.DataFrame:
 
 _ORGNO_PLAIN = r"^[0-9]{6}-?[0-9]{4}$"
 _PID_PLAIN = r"^([0-9]{12}|X[0-9]{1,20})$"
-_DOUBLED = np.array([0, 2, 4, 6, 8, 1, 3, 5, 7, 9], dtype=np.int64)
 _MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
 Flags = npt.NDArray[np.bool_]
@@ -839,15 +851,26 @@ def _in_blocks(check: Callable[[npt.NDArray[np.int64]], Flags]) -> Callable[...,
     return blocks
 
 
+def _luhn_groups() -> npt.NDArray[np.int64]:
+    """Luhn sum of every 4-digit group whose last digit sits at an even place from the right:
+    digits at odd places are doubled (2d - 9 is the digit sum when 2d > 9)."""
+    group = np.arange(10_000, dtype=np.int64)
+    total = np.zeros_like(group)
+    for place in range(4):
+        digit = group // 10**place % 10
+        total += digit if place % 2 == 0 else 2 * digit - 9 * (digit >= 5)
+    return total
+
+
+_LUHN_GROUPS = _luhn_groups()
+
+
 @_in_blocks
 def _luhn_ok(numbers: npt.NDArray[np.int64]) -> Flags:
     """Luhn check over the last 10 decimal digits of each (non-negative) number."""
-    total = np.zeros(len(numbers), dtype=np.int64)
-    rest = numbers
-    for place in range(10):
-        rest, digit = np.divmod(rest, 10)
-        total += digit if place % 2 == 0 else _DOUBLED[digit]
-    return np.asarray(total % 10 == 0)
+    ten = numbers % 10**10
+    groups = _LUHN_GROUPS[ten % 10**4] + _LUHN_GROUPS[ten // 10**4 % 10**4]
+    return np.asarray((groups + _LUHN_GROUPS[ten // 10**8]) % 10 == 0)
 
 
 @_in_blocks
@@ -861,17 +884,18 @@ def _birth_ok(yyyymmdd: npt.NDArray[np.int64]) -> Flags:
     return np.asarray((year >= 1) & known_month & (day >= 1) & (day <= days))
 
 
-def _numbers(text: pl.Series) -> tuple[npt.NDArray[np.int64], Flags]:
-    """Text of ASCII digits as int64 (0 where not a number) and where it was a number."""
+def _numbers(text: pl.Series) -> npt.NDArray[np.int64]:
+    """Text of ASCII digits as int64, 0 where not a number (callers check the shape)."""
     parsed = text.str.to_integer(strict=False)
-    return parsed.fill_null(0).to_numpy().astype(np.int64), parsed.is_not_null().to_numpy()
+    if parsed.null_count():
+        parsed = parsed.fill_null(0)
+    return parsed.to_numpy().astype(np.int64, copy=False)
 
 
 def _luhn_text(text: pl.Series, digits: int) -> Flags:
     """True where ``text`` is exactly ``digits`` ASCII digits passing the Luhn check."""
     shaped = text.str.contains(f"^[0-9]{{{digits}}}$").fill_null(value=False).to_numpy()
-    numbers, _ = _numbers(text)
-    return shaped & _luhn_ok(numbers)
+    return shaped & _luhn_ok(_numbers(text))
 
 
 def _flags(series: pl.Series) -> Flags:
@@ -896,14 +920,19 @@ class _IdentityCheck:
         self.normal = self.normal.scatter(odd, exact.normal)
 
     def frame(self, given: pl.Series) -> pl.DataFrame:
-        frame = pl.DataFrame(
-            {"~given": given, "shape": self.shape, "date": self.date, "valid": self.valid}
-        ).with_columns(self.normal.alias("~normal"))
-        known = pl.col("~given")
-        return frame.select(
-            *(pl.when(known).then(pl.col(name)).alias(name) for name in ("shape", "date", "valid")),
-            pl.when(known & pl.col("valid")).then(pl.col("~normal")).alias("normal"),
-        )
+        """The checks as columns; null where the value was null (masking skipped if none)."""
+        frame = pl.DataFrame({"shape": self.shape, "date": self.date, "valid": self.valid})
+        frame = frame.with_columns(self.normal.alias("normal"), given.alias("~given"))
+        flags = [pl.col(name) for name in ("shape", "date", "valid")]
+        if not given.all():
+            flags = [
+                pl.when(pl.col("~given")).then(flag).alias(flag.meta.output_name())
+                for flag in flags
+            ]
+        normal = pl.col("normal")
+        if not self.valid.all() or not given.all():
+            normal = pl.when(pl.col("~given") & pl.col("valid")).then(normal).alias("normal")
+        return frame.select(*flags, normal)
 
 
 def _checked(
@@ -923,10 +952,9 @@ def _checked(
 
 
 def _orgno_fast(text: pl.Series) -> _IdentityCheck:
-    digits = text.str.replace_all("-", "", literal=True)
-    numbers, _ = _numbers(digits)
+    digits = text.str.replace("-", "", literal=True)  # a plain value has at most one
     shape = np.ones(len(text), dtype=np.bool_)
-    return _IdentityCheck(shape, shape.copy(), _luhn_ok(numbers), digits)
+    return _IdentityCheck(shape, shape.copy(), _luhn_ok(_numbers(digits)), digits)
 
 
 def _orgno_exact(text: pl.Series) -> _IdentityCheck:
@@ -939,7 +967,7 @@ def _orgno_exact(text: pl.Series) -> _IdentityCheck:
 
 def _pid_fast(text: pl.Series) -> _IdentityCheck:
     foreign = _flags(text.str.starts_with("X"))
-    numbers, _ = _numbers(text)
+    numbers = _numbers(text)
     date = foreign | _birth_ok(numbers // 10_000)
     valid = foreign | (date & _luhn_ok(numbers))
     return _IdentityCheck(np.ones(len(text), dtype=np.bool_), date, valid, text)
@@ -950,7 +978,7 @@ def _pid_exact(text: pl.Series) -> _IdentityCheck:
     foreign = _flags(text.str.contains(f"^X{tables.decimal}{{1,20}}\n?$"))
     twelve = _flags(text.str.contains(f"^{tables.decimal}{{12}}\n?$"))
     ascii_value = _map_chars(text, tables.to_ascii)
-    birth, _ = _numbers(ascii_value.str.slice(0, 8))
+    birth = _numbers(ascii_value.str.slice(0, 8))
     date = foreign | (twelve & _birth_ok(birth))
     # A samordningsnummer is Luhn-checked on value[2:] as is; a personnummer after
     # python-stdnum's clean(), which turns full-width and mathematical digits into ASCII.
