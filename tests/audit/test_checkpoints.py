@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.exceptions import ImproperlyConfigured
 
 from akrim.audit import services as audit
+from akrim.audit import verify
 from akrim.audit.checkpoints import (
     CHECKPOINT_ACTION,
     DEMO_KEY_NAME,
@@ -263,6 +264,22 @@ def test_deleted_checkpoint_is_detected_by_its_entry() -> None:
     assert not result.ok
     assert result.bad_checkpoint_seq == 3
     assert "is gone" in result.reason
+
+
+def test_checkpoint_written_while_the_chain_is_walked_is_no_false_alarm(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _fill(3)
+    walk_chain = verify._walk_chain
+
+    def checkpoint_then_walk(*args: Any) -> Any:
+        write_checkpoint(actor=SYSTEM)  # a periodic job, just after verify read the checkpoints
+        return walk_chain(*args)
+
+    monkeypatch.setattr(verify, "_walk_chain", checkpoint_then_walk)
+    result = verify_chain()
+    assert result.ok, result.reason
+    assert (result.checked, result.checkpoints) == (4, 0)
 
 
 def test_periodic_checkpoint_is_skipped_while_nothing_is_appended() -> None:

@@ -54,7 +54,7 @@ def write_checkpoint(*, actor: Actor) -> AuditCheckpoint:
     For the system (``akrim audit checkpoint``, a scheduled job) and administrators; raises
     Forbidden for everyone else, ImproperlyConfigured when no usable signing key is set. The
     checkpoint's own audit entry is appended first, so the checkpoint covers it, and a
-    deleted checkpoint leaves an entry behind that verification misses it by.
+    deleted checkpoint leaves its entry behind for verification to notice.
     """
     if not actor.has_role(Role.ADMIN):
         raise Forbidden()

@@ -38,8 +38,10 @@ def verify_chain(*, progress: Callable[[int], None] | None = None) -> VerifyResu
 
     Raises ImproperlyConfigured when ``AKRIM_AUDIT_VERIFY_KEY`` or the signing key is malformed.
     """
-    signed_seqs = set(AuditCheckpoint.objects.values_list("seq", flat=True))
-    walk = _walk_chain(signed_seqs, progress)
+    # Checkpoints first: each one read now has its entry committed already, so a checkpoint
+    # written while the chain is walked cannot look like a rewrite or a cut.
+    checkpoints = list(AuditCheckpoint.objects.order_by("seq"))
+    walk = _walk_chain({checkpoint.seq for checkpoint in checkpoints}, progress)
     if walk.broken is not None:
         return walk.broken
     head = AuditHead.objects.filter(id=1).first()
@@ -53,7 +55,7 @@ def verify_chain(*, progress: Callable[[int], None] | None = None) -> VerifyResu
             f"the chain ends at #{checked} but its head says #{head_seq}: "
             "entries were removed from the end or the head was altered",
         )
-    return _verify_checkpoints(walk)
+    return _verify_checkpoints(walk, checkpoints)
 
 
 def _walk_chain(signed_seqs: set[int], progress: Callable[[int], None] | None) -> _Walk:
@@ -81,11 +83,11 @@ def _walk_chain(signed_seqs: set[int], progress: Callable[[int], None] | None) -
     return walk
 
 
-def _verify_checkpoints(walk: _Walk) -> VerifyResult:
+def _verify_checkpoints(walk: _Walk, checkpoints: list[AuditCheckpoint]) -> VerifyResult:
     """Every checkpoint, oldest first; then every checkpoint the chain says was written."""
     keys = verify_keys()
     count, last_good = 0, 0
-    for checkpoint in AuditCheckpoint.objects.order_by("seq").iterator(chunk_size=5000):
+    for checkpoint in checkpoints:
         seq = checkpoint.seq
         first_bad: int | None = None
         reason = signature_problem(checkpoint, keys=keys)
@@ -104,9 +106,13 @@ def _verify_checkpoints(walk: _Walk) -> VerifyResult:
         if reason:
             return VerifyResult(False, walk.checked, first_bad, reason, count, seq)
         count, last_good = count + 1, seq
-    stored = set(walk.hashes)
-    for seq in walk.recorded_checkpoints:
-        if seq not in stored:
-            reason = f"entry #{seq} records a checkpoint, but checkpoint #{seq} is gone: deleted"
-            return VerifyResult(False, walk.checked, None, reason, count, seq)
+    unread = [seq for seq in walk.recorded_checkpoints if seq not in walk.hashes]
+    if unread:  # written while the chain was walked, or deleted
+        late = set(AuditCheckpoint.objects.filter(seq__in=unread).values_list("seq", flat=True))
+        for seq in unread:
+            if seq not in late:
+                reason = (
+                    f"entry #{seq} records a checkpoint, but checkpoint #{seq} is gone: deleted"
+                )
+                return VerifyResult(False, walk.checked, None, reason, count, seq)
     return VerifyResult(True, walk.checked, checkpoints=count)

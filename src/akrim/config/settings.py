@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "akrim.core",
     "akrim.organisation",
+    "akrim.access",
     "akrim.audit",
     "akrim.accounts",
     "akrim.registry",

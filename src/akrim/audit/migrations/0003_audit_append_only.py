@@ -30,8 +30,8 @@ The maintenance switch, and why
     window is open on the same connection and transaction: on PostgreSQL the
     transaction-local setting ``akrim.audit_maintenance = 'on'``, honoured only for the
     tables' owner (who could drop the triggers anyway, so the switch gives nobody a power
-    they lack); on SQLite a row in ``akrim_audit_maintenance``, created here. Only
-    ``akrim.audit.maintenance.audit_maintenance`` opens it; it also grants the owner back
+    they lack); on SQLite a row in ``akrim_audit_maintenance``, created here. In the code,
+    only ``akrim.audit.maintenance.audit_maintenance`` opens it; it also grants the owner back
     the revoked privileges for that transaction. This app's ``flush`` command wraps
     Django's in that window, outside production. Chosen over dropping and re-creating the
     triggers around a flush (DDL, visible to every connection while it lasts) and over
