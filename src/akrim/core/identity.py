@@ -15,13 +15,13 @@ import re
 from stdnum import luhn
 from stdnum.se import orgnr, personnummer
 
-_ORGNO_RE = re.compile(r"^\d{6}-?\d{4}$")
-_PID_RE = re.compile(r"^\d{12}$")
-_FOREIGN_RE = re.compile(r"^X\d{1,20}$")
+_ORGNO_RE = re.compile(r"[0-9]{6}-?[0-9]{4}")
+_PID_RE = re.compile(r"[0-9]{12}")
+_FOREIGN_RE = re.compile(r"X[0-9]{1,20}")
 
 
 def normalize_orgno(value: str) -> str:
-    """Return the 10 digits of an organisation number, without the hyphen."""
+    """Return the 10 digits of an organisation number, without the hyphen (and spaces)."""
     return value.strip().replace("-", "")
 
 
@@ -33,11 +33,12 @@ def format_orgno(digits: str) -> str:
 def valid_orgno(value: str) -> bool:
     """True when ``value`` is a 10-digit organisation number with a valid check digit.
 
+    ASCII digits only, exactly as written (no surrounding spaces).
+
     A sole trader's number is the owner's personal identity number (10 digits), which
     passes the same Luhn check; python-stdnum accepts both.
     """
-    value = value.strip()
-    if not _ORGNO_RE.match(value):
+    if not _ORGNO_RE.fullmatch(value):
         return False
     return bool(orgnr.is_valid(normalize_orgno(value)))
 
@@ -54,7 +55,7 @@ def _birth_date(digits: str) -> dt.date | None:
 
 def is_coordination_number(value: str) -> bool:
     """True for a 12-digit samordningsnummer (day of birth + 60)."""
-    return bool(_PID_RE.match(value)) and int(value[6:8]) > 60
+    return bool(_PID_RE.fullmatch(value)) and int(value[6:8]) > 60
 
 
 def valid_pid(value: str) -> bool:
@@ -63,9 +64,9 @@ def valid_pid(value: str) -> bool:
     Accepts a 12-digit personnummer (checked with python-stdnum), a 12-digit
     samordningsnummer (date with day + 60, Luhn over the last 10 digits) or ``X`` + digits.
     """
-    if _FOREIGN_RE.match(value):
+    if _FOREIGN_RE.fullmatch(value):
         return True
-    if not _PID_RE.match(value):
+    if not _PID_RE.fullmatch(value):
         return False
     if _birth_date(value) is None:
         return False
@@ -76,7 +77,7 @@ def valid_pid(value: str) -> bool:
 
 def pid_birth_date(value: str) -> dt.date | None:
     """The birth date encoded in a Swedish person id, or None for an ``X`` id."""
-    if not _PID_RE.match(value):
+    if not _PID_RE.fullmatch(value):
         return None
     return _birth_date(value)
 

@@ -255,6 +255,32 @@ def test_extra_column_and_unknown_file_are_warnings_not_errors(tmp_path: Path) -
     ]
 
 
+def test_missing_optional_column_is_a_warning_and_reads_as_empty(tmp_path: Path) -> None:
+    folder = write_extract(tmp_path / "x")
+    header = [c for c in HEADERS["persons"] if c != "citizenship"]
+    rows = [[v for c, v in zip(HEADERS["persons"], row, strict=True) if c != "citizenship"]
+            for row in valid_rows()["persons"]]  # fmt: skip
+    (folder / "persons.csv").write_text(csv_text(header, rows))
+    extract = read_extract(folder)
+
+    assert extract.tables["persons"].get_column("citizenship").null_count() == 3
+    assert [str(w) for w in extract.warnings] == [
+        "persons.csv, column citizenship: optional column is missing; treated as empty"
+    ]
+
+
+def test_samordningsnummer_and_foreign_ids_are_person_ids(tmp_path: Path) -> None:
+    rows = valid_rows()
+    rows["persons"][2][0] = "X"  # X needs at least one digit
+
+    problem = only_problem(write_extract(tmp_path / "x", rows))
+    assert (problem.row, problem.rule) == (
+        3, "not a person id (YYYYMMDDNNNC, or X followed by digits)",
+    )  # fmt: skip
+    assert valid_pid(BORIS)
+    assert read_extract(write_extract(tmp_path / "y")).tables["persons"].row(1)[0] == BORIS
+
+
 def test_progress_is_reported_per_table(tmp_path: Path) -> None:
     calls: list[tuple[str, int, int]] = []
     read_extract(write_extract(tmp_path / "x"), progress=lambda *call: calls.append(call))
@@ -288,7 +314,6 @@ def test_bad_check_digit_is_refused(tmp_path: Path) -> None:
 
 def test_bad_person_id_date_of_birth_is_refused(tmp_path: Path) -> None:
     rows = valid_rows()
-    rows["persons"][2][0] = "19740231" + "0000"
     rows["persons"][2][0] = pnr("19740231", "000")  # 31 February
 
     problem = only_problem(write_extract(tmp_path / "x", rows))

@@ -15,8 +15,6 @@ import functools
 import hashlib
 import importlib.resources
 import io
-import sys
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,11 +22,10 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import polars as pl
-from stdnum.util import clean as stdnum_clean
 
 from akrim.engines.exchange.countries import COUNTRY_CODES
 from akrim.engines.exchange.opening_hours import OpeningHoursError, parse_opening_hours
-from akrim.engines.exchange.schema import AGENCIES, TABLES, ColumnSpec, TableSpec
+from akrim.engines.exchange.schema import AGENCIES, TABLES, ColumnSpec, Reference, TableSpec
 
 Progress = Callable[[str, int, int], None]
 
@@ -789,53 +786,13 @@ def _add_identity_columns(spec: TableSpec, frame: pl.DataFrame) -> pl.DataFrame:
 
 # --- Identity numbers, vectorised ---------------------------------------------------------------
 # These mirror akrim.core.identity.valid_orgno / valid_pid exactly, for any text (the tests check
-# this with Hypothesis). Plain ASCII values take a fast path (polars for text, numpy for the Luhn
-# and date arithmetic); the rest (Unicode digits, spaces, a trailing newline) take an exact path
-# that copies the quirks of ``re``'s ``\d`` (any Unicode decimal digit), ``str.strip`` and
-# python-stdnum's ``clean`` (full-width and mathematical digits become ASCII).
+# this with Hypothesis): ASCII digits only; anything else is not an identity number.
 
 _ORGNO_PLAIN = r"^[0-9]{6}-?[0-9]{4}$"
 _PID_PLAIN = r"^([0-9]{12}|X[0-9]{1,20})$"
 _MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
 Flags = npt.NDArray[np.bool_]
-
-
-@dataclass(frozen=True)
-class _UnicodeTables:
-    whitespace: str  # everything str.strip() removes
-    decimal: str  # regex class: everything re's \d matches
-    to_ascii: dict[str, str]  # every non-ASCII decimal digit -> its ASCII digit
-    stdnum_digits: dict[str, str]  # the digits python-stdnum's clean() turns into ASCII
-
-
-@functools.cache
-def _unicode() -> _UnicodeTables:
-    whitespace, decimals = [], []
-    for code in range(sys.maxunicode + 1):
-        char = chr(code)
-        if char.isspace():
-            whitespace.append(char)
-        elif char.isdecimal():
-            decimals.append(char)
-    wide = [char for char in decimals if not char.isascii()]
-    stdnum = {char: stdnum_clean(char) for char in wide}
-    return _UnicodeTables(
-        whitespace="".join(whitespace),
-        decimal=_char_class(decimals),
-        to_ascii={char: str(unicodedata.decimal(char)) for char in wide},
-        stdnum_digits={k: v for k, v in stdnum.items() if len(v) == 1 and v in "0123456789"},
-    )
-
-
-def _char_class(chars: list[str]) -> str:
-    ranges: list[list[int]] = []
-    for code in map(ord, chars):
-        if ranges and ranges[-1][1] == code - 1:
-            ranges[-1][1] = code
-        else:
-            ranges.append([code, code])
-    return "[" + "".join(f"\\x{{{a:X}}}-\\x{{{b:X}}}" for a, b in ranges) + "]"
 
 
 def _in_blocks(check: Callable[[npt.NDArray[np.int64]], Flags]) -> Callable[..., Flags]:
@@ -902,10 +859,6 @@ def _flags(series: pl.Series) -> Flags:
     return series.fill_null(value=False).to_numpy()
 
 
-def _map_chars(text: pl.Series, mapping: dict[str, str]) -> pl.Series:
-    return text.str.replace_many(mapping) if mapping else text
-
-
 @dataclass
 class _IdentityCheck:
     """Per value: right shape, real date (always true for orgno), valid, normalised text."""
@@ -957,12 +910,10 @@ def _orgno_fast(text: pl.Series) -> _IdentityCheck:
     return _IdentityCheck(shape, shape.copy(), _luhn_ok(_numbers(digits)), digits)
 
 
-def _orgno_exact(text: pl.Series) -> _IdentityCheck:
-    tables = _unicode()
-    stripped = text.str.strip_chars(tables.whitespace)
-    shape = _flags(stripped.str.contains(f"^{tables.decimal}{{6}}-?{tables.decimal}{{4}}$"))
-    digits = _map_chars(stripped, tables.stdnum_digits).str.replace_all("-", "", literal=True)
-    return _IdentityCheck(shape, shape.copy(), shape & _luhn_text(digits, 10), digits)
+def _not_an_identity_number(text: pl.Series) -> _IdentityCheck:
+    """Values with anything but ASCII digits (and the orgno hyphen) in the right places."""
+    no = np.zeros(len(text), dtype=np.bool_)
+    return _IdentityCheck(no, no.copy(), no.copy(), text)
 
 
 def _pid_fast(text: pl.Series) -> _IdentityCheck:
@@ -973,33 +924,16 @@ def _pid_fast(text: pl.Series) -> _IdentityCheck:
     return _IdentityCheck(np.ones(len(text), dtype=np.bool_), date, valid, text)
 
 
-def _pid_exact(text: pl.Series) -> _IdentityCheck:
-    tables = _unicode()
-    foreign = _flags(text.str.contains(f"^X{tables.decimal}{{1,20}}\n?$"))
-    twelve = _flags(text.str.contains(f"^{tables.decimal}{{12}}\n?$"))
-    ascii_value = _map_chars(text, tables.to_ascii)
-    birth = _numbers(ascii_value.str.slice(0, 8))
-    date = foreign | (twelve & _birth_ok(birth))
-    # A samordningsnummer is Luhn-checked on value[2:] as is; a personnummer after
-    # python-stdnum's clean(), which turns full-width and mathematical digits into ASCII.
-    coordination = birth % 100 > 60
-    coordination_ok = _luhn_text(text.str.slice(2), 10)
-    personal_ok = _luhn_text(_map_chars(text, tables.stdnum_digits), 12)
-    checked = np.where(coordination, coordination_ok, personal_ok)
-    valid = foreign | (twelve & date & checked)
-    return _IdentityCheck(foreign | twelve, date, valid, ascii_value.str.strip_chars_end("\n"))
-
-
 def check_orgnos(values: pl.Series) -> pl.DataFrame:
     """Vectorised ``valid_orgno``. Columns: ``shape``, ``date`` (same as shape), ``valid`` and
     ``normal`` (the 10 ASCII digits of a valid number, else null); null in, null out."""
-    return _checked(values, _ORGNO_PLAIN, _orgno_fast, _orgno_exact)
+    return _checked(values, _ORGNO_PLAIN, _orgno_fast, _not_an_identity_number)
 
 
 def check_pids(values: pl.Series) -> pl.DataFrame:
     """Vectorised ``valid_pid``. Columns: ``shape``, ``date`` (a real date of birth; true for
     an ``X`` id), ``valid`` and ``normal`` (the id in ASCII digits when valid, else null)."""
-    return _checked(values, _PID_PLAIN, _pid_fast, _pid_exact)
+    return _checked(values, _PID_PLAIN, _pid_fast, _not_an_identity_number)
 
 
 def orgno_valid(values: pl.Series) -> pl.Series:
@@ -1053,25 +987,31 @@ def _check_duplicates(spec: TableSpec, file: str, frame: pl.DataFrame, issues: _
 
 
 def _check_references(tables: dict[str, _Table], issues: _Issues) -> None:
-    """Each reference must name an existing row; only values that passed their own checks."""
+    """Each reference must name an existing row. Only values that passed their own column's
+    checks take part (invalid values are null after normalisation). All references to one
+    parent column are looked up together, so the parent's key set is built once."""
+    targets: dict[tuple[str, str], list[tuple[TableSpec, Reference]]] = {}
     for spec in TABLES.values():
-        child = tables[spec.name]
-        if child.missing:
-            continue
         for reference in spec.references:
-            parent = tables[reference.target]
-            if (
-                reference.column not in child.checked
-                or reference.target_column not in parent.checked
-                or not parent.complete  # rows were dropped: their keys are unknown
-            ):
-                continue
-            known = parent.frame.get_column(reference.target_column).drop_nulls()
+            if _reference_checkable(tables, spec, reference):
+                key = (reference.target, reference.target_column)
+                targets.setdefault(key, []).append((spec, reference))
+    for (target, target_column), references in targets.items():
+        known = tables[target].frame.get_column(target_column).drop_nulls()
+        values = pl.concat(
+            [tables[spec.name].frame.get_column(ref.column) for spec, ref in references]
+        )
+        found = values.is_in(known.implode())
+        offset = 0
+        for spec, reference in references:
+            child = tables[spec.name]
+            exists = found.slice(offset, child.frame.height)
+            offset += child.frame.height
             value = pl.col(reference.column)
-            unknown = child.frame.filter(value.is_not_null() & ~value.is_in(known.implode()))
+            unknown = child.frame.filter(value.is_not_null() & ~exists)
             if unknown.is_empty():
                 continue
-            rule = f"unknown reference: no such {reference.target_column} in {reference.target}"
+            rule = f"unknown reference: no such {target_column} in {target}"
             sample = unknown.head(MAX_PER_RULE).select(
                 "_row",
                 value.cast(pl.String).alias("value"),
@@ -1079,3 +1019,13 @@ def _check_references(tables: dict[str, _Table], issues: _Issues) -> None:
             )
             position = spec.column_names.index(reference.column)
             issues.rows(child.file, reference.column, position, rule, unknown.height, sample)
+
+
+def _reference_checkable(tables: dict[str, _Table], spec: TableSpec, reference: Reference) -> bool:
+    child, parent = tables[spec.name], tables[reference.target]
+    return (
+        not child.missing
+        and reference.column in child.checked
+        and reference.target_column in parent.checked
+        and parent.complete  # rows were dropped: their keys are unknown
+    )
