@@ -63,7 +63,7 @@ def test_company_workplace_person_and_search_for_the_owner(tokens: dict[str, str
     p = get(f"/api/persons/{person.person_id}", token).json()
     assert p["name"] == person.name
     hits = get("/api/search", token, q=company.name).json()
-    assert company.org_no in [c["org_no"] for c in hits["companies"]]
+    assert company.org_no in [c["key"] for c in hits["companies"]]
     assert (
         AuditEntry.objects.filter(
             object_type="person", object_id=person.person_id, username="skv_inspector"

@@ -71,6 +71,16 @@ ERRORS: dict[int, type[schemas.Error]] = {
 }
 
 
+def _facts(record: Any, shown: queries.Shown, names: tuple[str, ...]) -> dict[str, Any]:
+    """The record's fields, None for each one the grant withholds."""
+    return {name: getattr(record, name) if shown.allows(name) else None for name in names}
+
+
+def _withheld(shown: queries.Shown, names: tuple[str, ...], **sections: Any) -> list[str]:
+    hidden = [name for name in names if not shown.allows(name)]
+    return hidden + sorted(name for name, value in sections.items() if value is None)
+
+
 @api.get(
     "/companies/{org_no}",
     response={200: schemas.CompanyOut, **ERRORS},
@@ -80,14 +90,24 @@ def company(request: HttpRequest, org_no: str) -> dict[str, Any]:
     d = queries.get_company(actor=_actor(request), org_no=org_no)
     c = d.company
     return {
-        **{f: getattr(c, f) for f in queries.COMPANY_FIELDS},
+        **_facts(c, d.shown, queries.COMPANY_FIELDS),
+        "org_no": c.org_no,
         "owner": c.owner.code,
-        "roles": _roles(d.roles),
-        "workplaces": [
+        "roles": None if d.roles is None else _roles(d.roles),
+        "workplaces": None
+        if d.workplaces is None
+        else [
             {"workplace_id": w.workplace_id, "name": w.name, "address": w.address}
             for w in d.workplaces
         ],
-        "payroll": [vars(m) for m in d.payroll],
+        "payroll": None if d.payroll is None else [vars(m) for m in d.payroll],
+        "withheld": _withheld(
+            d.shown,
+            queries.COMPANY_FIELDS,
+            roles=d.roles,
+            workplaces=d.workplaces,
+            payroll=d.payroll,
+        ),
     }
 
 
@@ -100,11 +120,13 @@ def workplace(request: HttpRequest, workplace_id: str) -> dict[str, Any]:
     d = queries.get_workplace(actor=_actor(request), workplace_id=workplace_id)
     w = d.workplace
     return {
-        **{f: getattr(w, f) for f in queries.WORKPLACE_FIELDS},
+        **_facts(w, d.shown, queries.WORKPLACE_FIELDS),
+        "workplace_id": w.workplace_id,
         "owner": w.owner.code,
         "org_no": w.company.org_no,
-        "company_name": w.company.name,
-        "controls": [
+        "controls": None
+        if d.controls is None
+        else [
             {
                 "control_id": k.control_id,
                 "date": k.date,
@@ -116,6 +138,7 @@ def workplace(request: HttpRequest, workplace_id: str) -> dict[str, Any]:
             }
             for k in d.controls
         ],
+        "withheld": _withheld(d.shown, queries.WORKPLACE_FIELDS, controls=d.controls),
     }
 
 
@@ -128,9 +151,12 @@ def person(request: HttpRequest, person_id: str) -> dict[str, Any]:
     d = queries.get_person(actor=_actor(request), person_id=person_id)
     p = d.person
     return {
-        **{f: getattr(p, f) for f in queries.PERSON_FIELDS},
+        **_facts(p, d.shown, queries.PERSON_FIELDS),
+        "person_id": p.person_id,
         "owner": p.owner.code,
-        "roles": [
+        "roles": None
+        if d.roles is None
+        else [
             {
                 "org_no": r.company.org_no,
                 "company_name": r.company.name,
@@ -140,7 +166,9 @@ def person(request: HttpRequest, person_id: str) -> dict[str, Any]:
             }
             for r in d.roles
         ],
-        "employers": [
+        "employers": None
+        if d.employers is None
+        else [
             {
                 "org_no": e.company.org_no,
                 "name": e.company.name,
@@ -151,6 +179,7 @@ def person(request: HttpRequest, person_id: str) -> dict[str, Any]:
             }
             for e in d.employers
         ],
+        "withheld": _withheld(d.shown, queries.PERSON_FIELDS, roles=d.roles, employers=d.employers),
     }
 
 
@@ -161,16 +190,13 @@ def person(request: HttpRequest, person_id: str) -> dict[str, Any]:
 )
 def search(request: HttpRequest, q: str) -> dict[str, Any]:
     r = queries.search(actor=_actor(request), query=q)
+
+    def hits(rows: list[queries.Hit]) -> list[dict[str, Any]]:
+        return [{"key": h.key, "name": h.name, "owner": h.owner} for h in rows]
+
     return {
         "query": r.query,
-        "companies": [
-            {"org_no": c.org_no, "name": c.name, "owner": c.owner.code} for c in r.companies
-        ],
-        "workplaces": [
-            {"workplace_id": w.workplace_id, "name": w.name, "owner": w.owner.code}
-            for w in r.workplaces
-        ],
-        "persons": [
-            {"person_id": p.person_id, "name": p.name, "owner": p.owner.code} for p in r.persons
-        ],
+        "companies": hits(r.companies),
+        "workplaces": hits(r.workplaces),
+        "persons": hits(r.persons),
     }

@@ -35,22 +35,23 @@ class WorkplaceRef(Schema):
 
 class CompanyOut(Schema):
     org_no: str
-    name: str
+    name: str | None
     owner: str
-    legal_form: str
-    registered_on: dt.date
+    legal_form: str | None
+    registered_on: dt.date | None
     deregistered_on: dt.date | None
     bankrupt_on: dt.date | None
-    sni: str
-    municipality: str
-    address: str
-    postal_code: str
-    f_tax: bool
-    vat: bool
-    employer: bool
-    roles: list[RoleOut]
-    workplaces: list[WorkplaceRef]
-    payroll: list[PayrollMonthOut]
+    sni: str | None
+    municipality: str | None
+    address: str | None
+    postal_code: str | None
+    f_tax: bool | None
+    vat: bool | None
+    employer: bool | None
+    roles: list[RoleOut] | None
+    workplaces: list[WorkplaceRef] | None
+    payroll: list[PayrollMonthOut] | None
+    withheld: list[str]  # fields and sections the caller may not see
 
 
 class FindingOut(Schema):
@@ -70,16 +71,16 @@ class WorkplaceOut(Schema):
     workplace_id: str
     owner: str
     org_no: str
-    company_name: str
-    name: str
-    address: str
-    municipality: str
-    lat: float
-    lon: float
-    sni: str
-    opening_hours: str
-    staff_ledger: bool
-    controls: list[ControlOut]
+    name: str | None
+    address: str | None
+    municipality: str | None
+    lat: float | None
+    lon: float | None
+    sni: str | None
+    opening_hours: str | None
+    staff_ledger: bool | None
+    controls: list[ControlOut] | None
+    withheld: list[str]  # fields and sections the caller may not see
 
 
 class EmployerOut(Schema):
@@ -102,33 +103,22 @@ class PersonRoleOut(Schema):
 class PersonOut(Schema):
     person_id: str
     owner: str
-    name: str
+    name: str | None
     birth_date: dt.date | None
-    municipality: str
-    roles: list[PersonRoleOut]
-    employers: list[EmployerOut]
+    municipality: str | None
+    roles: list[PersonRoleOut] | None
+    employers: list[EmployerOut] | None
+    withheld: list[str]  # fields and sections the caller may not see
 
 
-class CompanyHit(Schema):
-    org_no: str
-    name: str
-    owner: str
-
-
-class WorkplaceHit(Schema):
-    workplace_id: str
-    name: str
-    owner: str
-
-
-class PersonHit(Schema):
-    person_id: str
-    name: str
+class Hit(Schema):
+    key: str  # org_no, workplace_id or person_id
+    name: str | None  # None when withheld
     owner: str
 
 
 class SearchOut(Schema):
     query: str
-    companies: list[CompanyHit]
-    workplaces: list[WorkplaceHit]
-    persons: list[PersonHit]
+    companies: list[Hit]
+    workplaces: list[Hit]
+    persons: list[Hit]

@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("akrim.accounts.urls")),
     path("registry/", include("akrim.registry.urls")),
     path("audit/", include("akrim.audit.urls")),
+    path("access/", include("akrim.access.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

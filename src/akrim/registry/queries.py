@@ -1,22 +1,38 @@
 """Reads of register data. Every read of personal data writes its audit entry here; there is
-no second path to the same rows."""
+no second path to the same rows. What may be seen is decided by ``akrim.access.policy``
+(through ``registry.policies``), down to the field: a section or field the actor's grant
+does not cover is returned as withheld (None), never silently dropped."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.db import transaction
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, Model, Q, QuerySet, Sum
 
+from akrim.access.policy import Grant, grants
 from akrim.audit import services as audit
 from akrim.core.actor import Actor
 from akrim.core.errors import NotFound
-from akrim.core.identity import normalize_orgno
+from akrim.core.identity import format_orgno, normalize_orgno
 from akrim.core.text import clean_query, looks_like_key
-from akrim.registry.models import Company, ControlRecord, Payroll, Permit, Person, Workplace
+from akrim.registry.models import (
+    Company,
+    ControlRecord,
+    Owned,
+    Payroll,
+    Permit,
+    Person,
+    Workplace,
+)
 from akrim.registry.models import Role as CompanyRole
-from akrim.registry.policies import scoped
+from akrim.registry.policies import category_of, grant_for, scoped
+
+M = TypeVar("M", bound=Owned)
+R = TypeVar("R", bound=Model)
 
 SEARCH_LIMIT = 50
 MAX_QUERY_LENGTH = 100
@@ -48,6 +64,7 @@ WORKPLACE_FIELDS = (
     "opening_hours",
     "staff_ledger",
 )
+KEY_FIELDS = {"company": "org_no", "person": "person_id", "workplace": "workplace_id"}
 
 
 @dataclass(frozen=True)
@@ -68,187 +85,286 @@ class EmployerSummary:
 
 
 @dataclass(frozen=True)
+class Shown:
+    """What of one record may be shown, and on which ground."""
+
+    grant: Grant
+    fields: tuple[str, ...]
+
+    def allows(self, name: str) -> bool:
+        return name in self.fields
+
+
+def _shown(grant: Grant, fields: Iterable[str], key: str) -> Shown:
+    # The key identifies the record; it is always shown when the record is.
+    return Shown(grant, tuple(f for f in fields if f == key or grant.allows(f)))
+
+
+@dataclass(frozen=True)
 class CompanyDetail:
     company: Company
-    roles: list[CompanyRole]
-    workplaces: list[Workplace]
-    payroll: list[PayrollMonth]
+    shown: Shown
+    roles: list[CompanyRole] | None  # None = withheld
+    workplaces: list[Workplace] | None
+    payroll: list[PayrollMonth] | None
 
 
 @dataclass(frozen=True)
 class PersonDetail:
     person: Person
-    roles: list[CompanyRole]
-    employers: list[EmployerSummary]
-    permits: list[Permit]
+    shown: Shown
+    roles: list[CompanyRole] | None
+    employers: list[EmployerSummary] | None
+    permits: list[Permit] | None
 
 
 @dataclass(frozen=True)
 class WorkplaceDetail:
     workplace: Workplace
-    controls: list[ControlRecord]
+    shown: Shown
+    controls: list[ControlRecord] | None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search hit: its key, its name (None when withheld) and the record's owner."""
+
+    key: str
+    name: str | None
+    owner: str
+    extra: str = ""  # e.g. the company name of a workplace, when it may be shown
+
+    @property
+    def key_display(self) -> str:
+        return format_orgno(self.key) if len(self.key) == 10 and self.key.isdigit() else self.key
 
 
 @dataclass(frozen=True)
 class SearchResult:
     query: str
-    companies: list[Company] = field(default_factory=list)
-    workplaces: list[Workplace] = field(default_factory=list)
-    persons: list[Person] = field(default_factory=list)
+    companies: list[Hit] = field(default_factory=list)
+    workplaces: list[Hit] = field(default_factory=list)
+    persons: list[Hit] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         return len(self.companies) + len(self.workplaces) + len(self.persons)
 
 
-def _own_first(
-    queryset: QuerySet[Company] | QuerySet[Person] | QuerySet[Workplace], actor: Actor
-) -> object:
-    """The actor's own agency's record first when several agencies hold one."""
-    rows = list(queryset.select_related("owner"))
-    rows.sort(key=lambda row: (row.owner.code != actor.agency, row.owner.code))
-    return rows[0] if rows else None
+def _pick(queryset: QuerySet[M], actor: Actor) -> tuple[M, Grant] | None:
+    """The visible record with the widest grant; the actor's own agency's copy first."""
+    rows = sorted(
+        scoped(queryset, actor=actor).select_related("owner"),
+        key=lambda row: (row.owner.code != actor.agency, row.owner.code),
+    )
+    for row in rows:
+        grant = grant_for(row, actor=actor)
+        if grant is not None:
+            return row, grant
+    return None
+
+
+def _section(queryset: QuerySet[R], actor: Actor) -> list[R] | None:
+    """Rows of a section, or None when the actor may see none of its category."""
+    visible = scoped(queryset, actor=actor)
+    if not queryset.exists():
+        return []
+    rows = list(visible)
+    return rows if rows else None
+
+
+def _audit_read(
+    actor: Actor, kind: str, key: str, owner: str, shown: Shown, detail: dict[str, object]
+) -> None:
+    audit.record(
+        actor=actor,
+        action="read",
+        object_type=kind,
+        object_id=key,
+        object_owner=owner,
+        fields=shown.fields,
+        detail={"legal_basis": shown.grant.legal_basis, "rule": shown.grant.rule_id, **detail},
+    )
 
 
 def get_company(*, actor: Actor, org_no: str) -> CompanyDetail:
     """One company with its roles, workplaces and monthly payroll summary. Audited read.
 
-    Raises NotFound when it does not exist or the actor may not read it.
+    Raises NotFound when it does not exist or the actor may not see it.
     """
     digits = normalize_orgno(org_no)
     if not looks_like_key(digits, max_length=10):
         raise NotFound()
     with transaction.atomic():
-        company = _own_first(scoped(Company.objects.filter(org_no=digits), actor=actor), actor)
-        if not isinstance(company, Company):
+        picked = _pick(Company.objects.filter(org_no=digits), actor)
+        if picked is None:
             raise NotFound()
-        roles = list(company.roles.select_related("person").order_by("role", "valid_from"))
-        workplaces = list(company.workplaces.order_by("workplace_id"))
-        months = (
-            Payroll.objects.filter(company=company)
-            .values("period")
-            .annotate(
-                employees=Count("person", distinct=True),
-                gross=Sum("gross_pay"),
-                tax=Sum("tax_withheld"),
-            )
-            .order_by("period")
+        company, grant = picked
+        roles = _section(
+            company.roles.select_related("person").order_by("role", "valid_from"), actor
         )
-        payroll = [PayrollMonth(m["period"], m["employees"], m["gross"], m["tax"]) for m in months]
-        audit.record(
-            actor=actor,
-            action="read",
-            object_type="company",
-            object_id=digits,
-            object_owner=company.owner.code,
-            fields=COMPANY_FIELDS,
-            detail={"persons_shown": sorted({r.person.person_id for r in roles})},
+        workplaces = _section(company.workplaces.order_by("workplace_id"), actor)
+        payroll = _payroll_months(company, actor)
+        shown = _shown(grant, COMPANY_FIELDS, "org_no")
+        persons = sorted({r.person.person_id for r in roles or []})
+        _audit_read(actor, "company", digits, company.owner.code, shown, {"persons_shown": persons})
+    return CompanyDetail(company, shown, roles, workplaces, payroll)
+
+
+def _payroll_months(company: Company, actor: Actor) -> list[PayrollMonth] | None:
+    rows = Payroll.objects.filter(company=company)
+    if not rows.exists():
+        return []
+    months = (
+        scoped(rows, actor=actor)
+        .values("period")
+        .annotate(
+            employees=Count("person", distinct=True),
+            gross=Sum("gross_pay"),
+            tax=Sum("tax_withheld"),
         )
-    return CompanyDetail(company, roles, workplaces, payroll)
+        .order_by("period")
+    )
+    result = [PayrollMonth(m["period"], m["employees"], m["gross"], m["tax"]) for m in months]
+    return result if result else None
 
 
 def get_person(*, actor: Actor, person_id: str) -> PersonDetail:
     """One person with roles, employers (from payroll) and permits. Audited read.
 
-    Raises NotFound when it does not exist or the actor may not read it.
+    Raises NotFound when it does not exist or the actor may not see it.
     """
     if not looks_like_key(person_id, max_length=21):
         raise NotFound()
     with transaction.atomic():
-        person = _own_first(scoped(Person.objects.filter(person_id=person_id), actor=actor), actor)
-        if not isinstance(person, Person):
+        picked = _pick(Person.objects.filter(person_id=person_id), actor)
+        if picked is None:
             raise NotFound()
-        roles = list(person.roles.select_related("company").order_by("valid_from"))
-        rows = list(
-            Payroll.objects.filter(person=person)
-            .values("company")
-            .annotate(
-                months=Count("period"),
-                first=Min("period"),
-                last=Max("period"),
-                gross=Sum("gross_pay"),
-            )
-            .order_by("-last")
+        person, grant = picked
+        roles = _section(person.roles.select_related("company").order_by("valid_from"), actor)
+        employers = _employers(person, actor)
+        permits = _section(person.permits.select_related("company").order_by("valid_from"), actor)
+        shown = _shown(grant, PERSON_FIELDS, "person_id")
+        _audit_read(actor, "person", person_id, person.owner.code, shown, {})
+    return PersonDetail(person, shown, roles, employers, permits)
+
+
+def _employers(person: Person, actor: Actor) -> list[EmployerSummary] | None:
+    rows = Payroll.objects.filter(person=person)
+    if not rows.exists():
+        return []
+    grouped = list(
+        scoped(rows, actor=actor)
+        .values("company")
+        .annotate(
+            months=Count("period"), first=Min("period"), last=Max("period"), gross=Sum("gross_pay")
         )
-        companies = Company.objects.in_bulk([row["company"] for row in rows])
-        employers = [
-            EmployerSummary(
-                companies[row["company"]], row["months"], row["first"], row["last"], row["gross"]
-            )
-            for row in rows
-        ]
-        permits = list(person.permits.select_related("company").order_by("valid_from"))
-        audit.record(
-            actor=actor,
-            action="read",
-            object_type="person",
-            object_id=person_id,
-            object_owner=person.owner.code,
-            fields=PERSON_FIELDS,
+        .order_by("-last")
+    )
+    companies = Company.objects.in_bulk([row["company"] for row in grouped])
+    result = [
+        EmployerSummary(
+            companies[row["company"]], row["months"], row["first"], row["last"], row["gross"]
         )
-    return PersonDetail(person, roles, employers, permits)
+        for row in grouped
+    ]
+    return result if result else None
 
 
 def get_workplace(*, actor: Actor, workplace_id: str) -> WorkplaceDetail:
-    """One workplace with its company and earlier controls. Audited read."""
+    """One workplace with its company and earlier controls. Audited read.
+
+    Raises NotFound when it does not exist or the actor may not see it.
+    """
     if not looks_like_key(workplace_id, max_length=40):
         raise NotFound()
     with transaction.atomic():
-        workplace = _own_first(
-            scoped(Workplace.objects.filter(workplace_id=workplace_id), actor=actor).select_related(
-                "company"
-            ),
-            actor,
+        picked = _pick(
+            Workplace.objects.filter(workplace_id=workplace_id).select_related("company"), actor
         )
-        if not isinstance(workplace, Workplace):
+        if picked is None:
             raise NotFound()
-        controls = list(workplace.controls.prefetch_related("findings").order_by("-date"))
-        audit.record(
-            actor=actor,
-            action="read",
-            object_type="workplace",
-            object_id=workplace_id,
-            object_owner=workplace.owner.code,
-            fields=WORKPLACE_FIELDS,
+        workplace, grant = picked
+        controls = _section(
+            workplace.controls.prefetch_related("findings").order_by("-date"), actor
         )
-    return WorkplaceDetail(workplace, controls)
+        shown = _shown(grant, WORKPLACE_FIELDS, "workplace_id")
+        _audit_read(actor, "workplace", workplace_id, workplace.owner.code, shown, {})
+    return WorkplaceDetail(workplace, shown, controls)
 
 
 _DIGITS = re.compile(r"^[\d\- ]+$")
 
 
+def _name_owners(actor: Actor, model: type[Model]) -> list[str]:
+    """Owners whose records the actor may find and see by name (field-level rules)."""
+    return sorted(
+        {g.owner for g in grants(actor=actor, category=category_of(model)) if g.allows("name")}
+    )
+
+
+def _name_if_shown(row: Owned, actor: Actor, plain: frozenset[str]) -> str | None:
+    """The row's name when a grant covers it. ``plain``: owners whose name is shown by a
+    grant without condition (no per-row check needed)."""
+    if row.owner.code not in plain:
+        grant = grant_for(row, actor=actor)
+        if grant is None or not grant.allows("name"):
+            return None
+    name = getattr(row, "name", None)
+    return str(name) if name is not None else None
+
+
+def _plain_name_owners(actor: Actor, model: type[Model]) -> frozenset[str]:
+    return frozenset(
+        g.owner
+        for g in grants(actor=actor, category=category_of(model))
+        if g.allows("name") and g.condition == "none"
+    )
+
+
 def search(*, actor: Actor, query: str) -> SearchResult:
     """Companies (org number or name), workplaces (id or name) and persons (id or name).
 
-    At most 50 of each, audited with the query and what was shown. Raises InvalidInput for a
-    query that is empty after trimming or longer than 100 characters.
+    At most 50 of each, audited with the query and what was shown. Names are searched and
+    shown only where the actor's grant covers the name field. Raises InvalidInput for a
+    query that is empty, longer than 100 characters or holds control characters.
     """
     query = clean_query(query, max_length=MAX_QUERY_LENGTH)
     digits = query.replace("-", "").replace(" ", "") if _DIGITS.match(query) else ""
-    company_q = Q(name__icontains=query) | (Q(org_no=digits) if digits else Q(pk__in=[]))
-    person_q = Q(name__icontains=query) | (Q(person_id=digits) if digits else Q(pk__in=[]))
-    person_q |= Q(person_id=query)
+
+    def by_name(model: type[Model]) -> Q:
+        return Q(name__icontains=query, owner__code__in=_name_owners(actor, model))
+
+    no_key = Q(pk__in=[])
+    plain = {model: _plain_name_owners(actor, model) for model in (Company, Workplace, Person)}
     with transaction.atomic():
+        companies = scoped(
+            Company.objects.filter(by_name(Company) | (Q(org_no=digits) if digits else no_key)),
+            actor=actor,
+        )
+        workplaces = scoped(
+            Workplace.objects.filter(by_name(Workplace) | Q(workplace_id=query)), actor=actor
+        )
+        persons = scoped(
+            Person.objects.filter(
+                by_name(Person) | Q(person_id=query) | (Q(person_id=digits) if digits else no_key)
+            ),
+            actor=actor,
+        )
         result = SearchResult(
             query=query,
-            companies=list(
-                scoped(Company.objects.filter(company_q), actor=actor)
-                .select_related("owner")
-                .order_by("name", "org_no")[:SEARCH_LIMIT]
-            ),
-            workplaces=list(
-                scoped(
-                    Workplace.objects.filter(Q(name__icontains=query) | Q(workplace_id=query)),
-                    actor=actor,
-                )
-                .select_related("owner", "company")
-                .order_by("name")[:SEARCH_LIMIT]
-            ),
-            persons=list(
-                scoped(Person.objects.filter(person_q), actor=actor)
-                .select_related("owner")
-                .order_by("name")[:SEARCH_LIMIT]
-            ),
+            companies=[
+                Hit(c.org_no, _name_if_shown(c, actor, plain[Company]), c.owner.code)
+                for c in companies.select_related("owner").order_by("name", "org_no")[:SEARCH_LIMIT]
+            ],
+            workplaces=[
+                Hit(w.workplace_id, _name_if_shown(w, actor, plain[Workplace]), w.owner.code)
+                for w in workplaces.select_related("owner").order_by("name")[:SEARCH_LIMIT]
+            ],
+            persons=[
+                Hit(p.person_id, _name_if_shown(p, actor, plain[Person]), p.owner.code)
+                for p in persons.select_related("owner").order_by("name")[:SEARCH_LIMIT]
+            ],
         )
         audit.record(
             actor=actor,
@@ -256,7 +372,7 @@ def search(*, actor: Actor, query: str) -> SearchResult:
             object_type="registry",
             detail={
                 "query": query,
-                "persons_shown": [p.person_id for p in result.persons],
+                "persons_shown": [p.key for p in result.persons],
                 "companies_shown": len(result.companies),
                 "workplaces_shown": len(result.workplaces),
             },

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from akrim.access import views
+
+app_name = "access"
+urlpatterns = [path("purpose/", views.set_purpose, name="purpose")]
