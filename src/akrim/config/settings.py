@@ -107,8 +107,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "akrim.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "akrim.accounts.sessions.SessionTimeoutMiddleware",
+    "akrim.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -182,6 +183,7 @@ STORAGES = {
 
 # Sessions: 8-hour absolute lifetime; cookies never readable by scripts.
 SESSION_COOKIE_AGE = env_int("AKRIM_SESSION_SECONDS", 8 * 3600)
+AKRIM_SESSION_IDLE_SECONDS = env_int("AKRIM_SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
