@@ -105,3 +105,54 @@ class SharingRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner}→{self.recipient} {self.category} for {self.purpose}"
+
+
+class BreakGlassAccess(models.Model):
+    """Emergency access to one record outside every sharing rule (nödåtkomst).
+
+    Opened with a written reason after re-entering the second factor; lasts at most 60
+    minutes; every read under it is flagged in the audit log, and the owning agency gets a
+    review task.
+    """
+
+    MAX_MINUTES = 60
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    owner = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    object_type = models.CharField(max_length=20)  # company, person, workplace
+    object_key = models.CharField(max_length=40)
+    reason = models.TextField()
+    started_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["user", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.owner} {self.object_type} {self.object_key}"
+
+
+class ReviewTask(models.Model):
+    """The owning agency's review of one break-the-glass access."""
+
+    class Status(models.TextChoices):
+        OPEN = "open"
+        JUSTIFIED = "justified"
+        UNJUSTIFIED = "unjustified"
+
+    access = models.OneToOneField(BreakGlassAccess, on_delete=models.PROTECT, related_name="review")
+    owner = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    note = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["status", "-access__started_at"]
+
+    def __str__(self) -> str:
+        return f"review of {self.access} ({self.status})"

@@ -19,7 +19,7 @@ from typing import TypeVar
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
-from akrim.access.models import Condition, SharingRule
+from akrim.access.models import BreakGlassAccess, Condition, SharingRule
 from akrim.core.actor import Actor, Role
 
 M = TypeVar("M", bound=Model)
@@ -38,6 +38,18 @@ def register_condition(condition: str, provider: ConditionProvider) -> None:
     _PROVIDERS[condition] = provider
 
 
+# Break-the-glass opens one record and what hangs on it: for an object type (company,
+# person, workplace) the app that owns the models says, per model name, which field path
+# holds the record's key, e.g. ("company", "Payroll") -> "company__org_no".
+_KEY_PATHS: dict[tuple[str, str], str] = {}
+BREAK_THE_GLASS = "break_the_glass"
+
+
+def register_key_paths(object_type: str, paths: dict[str, str]) -> None:
+    for model_name, path in paths.items():
+        _KEY_PATHS[(object_type, model_name)] = path
+
+
 @dataclass(frozen=True)
 class Grant:
     """Why an actor may see records of ``owner``: own agency, or a rule with its basis."""
@@ -47,10 +59,12 @@ class Grant:
     legal_basis: str
     rule_id: int | None = None
     condition: str = Condition.NONE
+    break_glass_id: int | None = None
+    record: tuple[str, str] | None = None  # (object type, key) opened by break-the-glass
 
     @property
     def is_own(self) -> bool:
-        return self.rule_id is None
+        return self.rule_id is None and self.break_glass_id is None
 
     def allows(self, field: str) -> bool:
         return self.fields is None or field in self.fields
@@ -85,12 +99,43 @@ def grants(*, actor: Actor, category: str) -> list[Grant]:
                 condition=rule.condition,
             )
         )
-    return found
+    return found + _break_glass_grants(actor)
+
+
+def _break_glass_grants(actor: Actor) -> list[Grant]:
+    """Emergency accesses of this user that are running now (at most 60 minutes each)."""
+    if actor.user_id is None:
+        return []
+    now = timezone.now()
+    active = (
+        BreakGlassAccess.objects.filter(
+            user_id=actor.user_id,
+            agency__code=actor.agency,
+            started_at__lte=now,
+            expires_at__gt=now,
+        )
+        .select_related("owner")
+        .order_by("pk")
+    )
+    return [
+        Grant(
+            owner=access.owner.code,
+            fields=None,
+            legal_basis=BREAK_THE_GLASS,
+            condition=BREAK_THE_GLASS,
+            break_glass_id=access.pk,
+            record=(access.object_type, access.object_key),
+        )
+        for access in active
+    ]
 
 
 def _condition_q(grant: Grant, actor: Actor, model: type[Model], place: str | None) -> Q | None:
     if grant.condition == Condition.NONE:
         return Q()
+    if grant.record is not None:
+        path = _KEY_PATHS.get((grant.record[0], model.__name__))
+        return None if path is None else Q(**{path: grant.record[1]})
     if grant.condition == Condition.SAME_CENTRE:
         if place is None or not actor.centres:
             return None
@@ -148,12 +193,15 @@ def grant_for(
         return None
     unrestricted = any(g.fields is None for g in holding)
     fields = None if unrestricted else frozenset().union(*(g.fields or () for g in holding))
+    glass = next((g for g in holding if g.break_glass_id is not None), None)
     return Grant(
         owner=owner,
         fields=fields,
         legal_basis=",".join(sorted({g.legal_basis for g in holding})),
         rule_id=holding[0].rule_id,
         condition=holding[0].condition,
+        break_glass_id=glass.break_glass_id if glass else None,
+        record=glass.record if glass else None,
     )
 
 
@@ -164,3 +212,22 @@ def readable_owner_codes(*, actor: Actor, category: str) -> frozenset[str]:
 
 def may_read_registers(*, actor: Actor) -> bool:
     return actor.agency is not None and actor.has_role(*READER_ROLES)
+
+
+# Finders name the owner agencies that hold a record with a given key, per object type;
+# registered by the app that owns the records (used only by break-the-glass).
+RecordFinder = Callable[[str], set[str]]
+_FINDERS: dict[str, RecordFinder] = {}
+
+
+def register_record_finder(object_type: str, finder: RecordFinder) -> None:
+    _FINDERS[object_type] = finder
+
+
+def owners_holding(object_type: str, key: str) -> set[str]:
+    finder = _FINDERS.get(object_type)
+    return finder(key) if finder else set()
+
+
+def break_glass_types() -> list[str]:
+    return sorted(_FINDERS)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from akrim.access import services
+from akrim.access import queries, services
+from akrim.access.forms import BreakGlassForm, ReviewForm
+from akrim.core.errors import InvalidInput, NotFound
 from akrim.core.http import domain_errors_as_pages
 from akrim.core.requests import actor_from_request
 
@@ -27,3 +30,66 @@ def set_purpose(request: HttpRequest) -> HttpResponse:
     ):
         target = "/"
     return redirect(target)
+
+
+_RECORD_URLS = {
+    "company": "registry:company",
+    "person": "registry:person",
+    "workplace": "registry:workplace",
+}
+
+
+@login_required
+@domain_errors_as_pages
+def break_glass(request: HttpRequest) -> HttpResponse:
+    """Emergency access: a reason and a fresh second-factor code open one record."""
+    form = BreakGlassForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            opened = services.break_the_glass(
+                actor=actor_from_request(request),
+                object_type=data["object_type"],
+                key=data["key"],
+                reason=data["reason"],
+                code=data["code"],
+            )
+        except InvalidInput as invalid:
+            error = invalid.message
+        except NotFound:
+            error = _("No other agency holds a record with that number or id.")
+        else:
+            return redirect(_RECORD_URLS[opened[0].object_type], opened[0].object_key)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "access/break_glass.html", {"form": form, "error": error}, status=status)
+
+
+@login_required
+@domain_errors_as_pages
+def reviews(request: HttpRequest) -> HttpResponse:
+    """The owning agency's auditor reviews emergency accesses to its records."""
+    actor = actor_from_request(request)
+    if request.method == "POST":
+        form = ReviewForm(request.POST)
+        if not form.is_valid():
+            raise InvalidInput("Choose justified or not justified.")
+        services.review_break_glass(
+            actor=actor,
+            task_id=_int(request.POST.get("task")),
+            verdict=form.cleaned_data["verdict"],
+            note=form.cleaned_data["note"],
+        )
+        return redirect("access:reviews")
+    return render(
+        request,
+        "access/reviews.html",
+        {"tasks": queries.list_review_tasks(actor=actor), "form": ReviewForm()},
+    )
+
+
+def _int(raw: str | None) -> int:
+    try:
+        return int(raw or "")
+    except ValueError as error:
+        raise NotFound() from error

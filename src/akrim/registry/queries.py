@@ -183,7 +183,12 @@ def _audit_read(
         object_id=key,
         object_owner=owner,
         fields=shown.fields,
-        detail={"legal_basis": shown.grant.legal_basis, "rule": shown.grant.rule_id, **detail},
+        detail={
+            "legal_basis": shown.grant.legal_basis,
+            "rule": shown.grant.rule_id,
+            "break_glass": shown.grant.break_glass_id,  # flagged: read outside every rule
+            **detail,
+        },
     )
 
 
