@@ -4,6 +4,7 @@
     akrim demo-world --out DIR [...]         write a synthetic world in the exchange format
     akrim demo setup                         migrate, generate and import the demo, create users
     akrim audit verify                       check the audit chain (exit 0 intact, 1 broken)
+    akrim retention purge [--today DATE]     delete register rows past their retention
     akrim audit checkpoint                   sign the audit chain's head (Ed25519)
     akrim createuser NAME --agency --centre --role [--api-token]
     akrim <django command> ...               e.g. migrate, runserver, check
@@ -14,6 +15,7 @@ Exit codes: 0 done, 1 refused or broken (message on stderr), 2 wrong usage.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import os
 import sys
@@ -23,7 +25,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-OWN_COMMANDS = {"import", "demo-world", "demo", "audit", "createuser"}
+OWN_COMMANDS = {"import", "demo-world", "demo", "audit", "createuser", "retention"}
 
 
 def _setup_django() -> None:
@@ -71,6 +73,14 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--companies", type=int, default=3000)
     audit = sub.add_parser("audit", help="the audit log")
     audit.add_argument("action", choices=["verify", "checkpoint"])
+    retention = sub.add_parser("retention", help="delete rows past their retention")
+    retention.add_argument("action", choices=["purge"])
+    retention.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="the date to measure from (default: today)",
+    )
     user = sub.add_parser("createuser", help="create a member of staff")
     user.add_argument("username")
     user.add_argument("--agency", required=True)
@@ -210,7 +220,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_retention(args: argparse.Namespace) -> int:
+    from django.utils import timezone
+
+    from akrim.core.actor import Actor
+    from akrim.registry.retention import purge_expired
+
+    result = purge_expired(actor=Actor.system(), today=args.today or timezone.localdate())
+    print(f"retention purge as of {result.today}: {result.total} rows deleted")
+    for model, count in result.deleted.items():
+        print(f"  {model:<14} {count:>10}")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "retention": cmd_retention,
     "import": cmd_import,
     "demo-world": cmd_demo_world,
     "audit": cmd_audit,

@@ -1,0 +1,68 @@
+"""Retention per data category: rows past their time are deleted and the purge is logged."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from akrim.access.models import DataCategory
+from akrim.audit.models import AuditEntry
+from akrim.cli import main
+from akrim.core.actor import Actor
+from akrim.core.errors import Forbidden
+from akrim.registry import models as m
+from akrim.registry.retention import purge_expired
+from akrim.registry.services import ImportResult
+from tests.cast import Cast
+
+pytestmark = pytest.mark.django_db
+
+
+def test_nothing_is_deleted_without_a_retention_time(imported: ImportResult) -> None:
+    before = m.TipRecord.objects.count()
+    result = purge_expired(actor=Actor.system(), today=dt.date(2040, 1, 1))
+    assert result.total == 0
+    assert m.TipRecord.objects.count() == before
+
+
+def test_moving_the_clock_deletes_exactly_the_expired_rows(imported: ImportResult) -> None:
+    DataCategory.objects.filter(code="tip").update(retention_days=365)
+    tips = sorted(m.TipRecord.objects.values_list("received_on", flat=True))
+    assert len(tips) >= 2
+    today = tips[len(tips) // 2] + dt.timedelta(days=365)  # half of them are past their time
+    expected = sum(1 for day in tips if day < today - dt.timedelta(days=365))
+    assert 0 < expected < len(tips)
+    result = purge_expired(actor=Actor.system(), today=today)
+    assert result.deleted == {"TipRecord": expected}
+    assert m.TipRecord.objects.count() == len(tips) - expected
+    assert min(m.TipRecord.objects.values_list("received_on", flat=True)) >= (
+        today - dt.timedelta(days=365)
+    )
+    entry = AuditEntry.objects.get(action="retention_purge")
+    assert entry.detail["deleted"] == expected
+    assert entry.detail["category"] == "tip"
+
+
+def test_payroll_months_and_controls_follow_their_categories(imported: ImportResult) -> None:
+    DataCategory.objects.filter(code="payroll").update(retention_days=60)
+    DataCategory.objects.filter(code="control").update(retention_days=30)
+    result = purge_expired(actor=Actor.system(), today=dt.date(2026, 11, 28))
+    assert result.deleted["Payroll"] > 0
+    assert not m.Payroll.objects.filter(period__lt="2026-09").exists()
+    assert m.Payroll.objects.filter(period="2026-10").exists()
+    assert not m.ControlRecord.objects.filter(date__lt=dt.date(2026, 10, 29)).exists()
+    assert not m.FindingRecord.objects.filter(control__date__lt=dt.date(2026, 10, 29)).exists()
+
+
+def test_only_the_system_or_an_administrator_purges(cast: Cast) -> None:
+    with pytest.raises(Forbidden):
+        purge_expired(actor=cast.actor("skv_auditor"), today=dt.date(2030, 1, 1))
+    assert purge_expired(actor=cast.actor("admin"), today=dt.date(2030, 1, 1)).total == 0
+
+
+def test_command_line_purge(imported: ImportResult, capsys: pytest.CaptureFixture[str]) -> None:
+    DataCategory.objects.filter(code="tip").update(retention_days=1)
+    assert main(["retention", "purge", "--today", "2030-01-01"]) == 0
+    assert "rows deleted" in capsys.readouterr().out
+    assert m.TipRecord.objects.count() == 0
