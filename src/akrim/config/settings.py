@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "akrim.audit",
     "akrim.accounts",
     "akrim.registry",
+    "akrim.controls",
     "akrim.api",
 ]
 
