@@ -82,58 +82,61 @@ def fresh_pg(url: str, name: str) -> str:
     return url.rsplit("/", 1)[0] + "/" + name
 
 
-def bench(companies: int, months: int, pg_url: str | None) -> dict[str, Any]:
+def _generate(world: Path, companies: int, months: int) -> dict[str, float]:
+    args = ["--out", str(world), "--companies", str(companies), "--months", str(months)]
+    return run([*AKRIM, "demo-world", *args, "--seed", "1"])
+
+
+def _ratios(out: dict[str, Any]) -> None:
+    pairs = [
+        ("import_sqlite", "raw_duckdb", "ratio_sqlite_to_duckdb_raw"),
+        ("import_postgresql", "raw_pg_copy", "ratio_postgresql_to_copy_raw"),
+    ]
+    for key, raw, ratio in pairs:
+        if key in out:
+            out[key]["rows_per_second"] = round(out["rows_total"] / out[key]["seconds"])
+            if raw in out:
+                out[ratio] = round(out[key]["seconds"] / out[raw]["seconds"], 1)
+
+
+def bench(companies: int, months: int, pg_url: str | None, backends: set[str]) -> None:
+    """Run every step, writing the JSON after each one (a long run keeps what it measured)."""
+    path = RESULTS / f"import-{companies}.json"
     world = WORK / f"world-{companies}"
     out: dict[str, Any] = {
         "companies": companies,
         "months": months,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
     }
+
+    def step(key: str, cmd: list[str], env: dict[str, str] | None = None) -> None:
+        out[key] = run(cmd, env)
+        _ratios(out)
+        path.write_text(json.dumps(out, indent=2) + "\n")
+        print(key, out[key], flush=True)
+
     if not (world / "companies.csv").exists():
-        out["generate"] = run(
-            [
-                *AKRIM,
-                "demo-world",
-                "--out",
-                str(world),
-                "--companies",
-                str(companies),
-                "--months",
-                str(months),
-                "--seed",
-                "1",
-            ]
-        )
+        out["generate"] = _generate(world, companies, months)
     out["rows"] = rows_in(world)
     out["rows_total"] = sum(out["rows"].values())
-    duck = WORK / f"raw-{companies}.duckdb"
-    duck.unlink(missing_ok=True)
-    out["raw_duckdb"] = run([sys.executable, str(RAW), "duckdb", str(world), str(duck)])
-    sqlite = WORK / f"import-{companies}.sqlite3"
-    for suffix in ["", "-wal", "-shm"]:
-        Path(f"{sqlite}{suffix}").unlink(missing_ok=True)
-    env = {"DATABASE_URL": str(sqlite), "AKRIM_VAR_DIR": str(WORK / "var")}
-    run([*AKRIM, "migrate"], env)
-    out["import_sqlite"] = run([*AKRIM, "import", str(world), "--owner", "SKV"], env)
-    out["reimport_sqlite"] = run([*AKRIM, "import", str(world), "--owner", "SKV"], env)
-    if pg_url:
+    if "sqlite" in backends:
+        duck = WORK / f"raw-{companies}.duckdb"
+        duck.unlink(missing_ok=True)
+        step("raw_duckdb", [sys.executable, str(RAW), "duckdb", str(world), str(duck)])
+        sqlite = WORK / f"import-{companies}.sqlite3"
+        for suffix in ["", "-wal", "-shm"]:
+            Path(f"{sqlite}{suffix}").unlink(missing_ok=True)
+        env = {"DATABASE_URL": str(sqlite), "AKRIM_VAR_DIR": str(WORK / "var")}
+        run([*AKRIM, "migrate"], env)
+        step("import_sqlite", [*AKRIM, "import", str(world), "--owner", "SKV"], env)
+        step("reimport_sqlite", [*AKRIM, "import", str(world), "--owner", "SKV"], env)
+    if pg_url and "postgresql" in backends:
         db = fresh_pg(pg_url, f"akrim_bench_{companies}")
         env = {"DATABASE_URL": db, "AKRIM_VAR_DIR": str(WORK / "var")}
         run([*AKRIM, "migrate"], env)
-        out["raw_pg_copy"] = run([sys.executable, str(RAW), "postgresql", str(world), db])
-        out["import_postgresql"] = run([*AKRIM, "import", str(world), "--owner", "SKV"], env)
-        out["reimport_postgresql"] = run([*AKRIM, "import", str(world), "--owner", "SKV"], env)
-    for key in ["import_sqlite", "import_postgresql"]:
-        if key in out:
-            out[key]["rows_per_second"] = round(out["rows_total"] / out[key]["seconds"])
-    out["ratio_sqlite_to_duckdb_raw"] = round(
-        out["import_sqlite"]["seconds"] / out["raw_duckdb"]["seconds"], 1
-    )
-    if pg_url:
-        out["ratio_postgresql_to_copy_raw"] = round(
-            out["import_postgresql"]["seconds"] / out["raw_pg_copy"]["seconds"], 1
-        )
-    return out
+        step("raw_pg_copy", [sys.executable, str(RAW), "postgresql", str(world), db])
+        step("import_postgresql", [*AKRIM, "import", str(world), "--owner", "SKV"], env)
+        step("reimport_postgresql", [*AKRIM, "import", str(world), "--owner", "SKV"], env)
 
 
 def main() -> None:
@@ -141,14 +144,14 @@ def main() -> None:
     parser.add_argument("--companies", type=int, nargs="+", default=[3000])
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_POSTGRES_URL"))
+    parser.add_argument(
+        "--backends", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"]
+    )
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
     for companies in args.companies:
-        result = bench(companies, args.months, args.pg_url)
-        path = RESULTS / f"import-{companies}.json"
-        path.write_text(json.dumps(result, indent=2) + "\n")
-        print(json.dumps(result, indent=2))
+        bench(companies, args.months, args.pg_url, set(args.backends))
 
 
 if __name__ == "__main__":
