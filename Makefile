@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test e2e check lint types bench clean
+.PHONY: install demo test e2e check lint types security audit-deps bench clean
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,8 +37,23 @@ lint: install
 types: install
 	$(VENV)/bin/mypy src tests bench
 
-## make check: ruff, mypy --strict, the tests
-check: lint types test
+## make security: bandit over src/ (config in pyproject.toml)
+security: install
+	$(VENV)/bin/bandit -c pyproject.toml -r src --quiet && echo "bandit: no issues in src/"
+
+## make audit-deps: pip-audit of every installed package but akrim itself against PyPI's
+## vulnerability data. --strict: a package that could not be audited fails the target, so it
+## never passes without the data. Needs pypi.org's per-release JSON (not reachable from the
+## development machines and CI of 2026-11; run it where it is).
+audit-deps: install
+	$(PY) -m pip freeze --exclude-editable --local \
+	  | $(VENV)/bin/pip-audit --strict --disable-pip --no-deps --progress-spinner off -r /dev/stdin \
+	  || { echo "make audit-deps: pip-audit failed: a package above has a known vulnerability, or" \
+	       "PyPI's vulnerability data (https://pypi.org/pypi/NAME/VERSION/json) could not be read" \
+	       "from here (\"not found on PyPI\"), so the packages were not audited." >&2; exit 1; }
+
+## make check: ruff, mypy --strict, the tests, bandit
+check: lint types test security
 
 ## make bench: import and generation benchmarks, JSON in bench/results/
 bench: install

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
 
 from akrim.accounts.services import user_for_token
 from akrim.api import schemas
 from akrim.core.actor import Actor
-from akrim.core.errors import DomainError, NotFound
+from akrim.core.errors import DomainError, InvalidInput, NotFound
 from akrim.organisation.queries import actor_for_user
 from akrim.registry import queries
 
@@ -42,6 +44,22 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(
         request, {"code": exc.code, "message": exc.message}, status=exc.status
     )
+
+
+# Django Ninja's own errors answer in its shape ({"detail": ...}, validation errors as 422);
+# these two keep every error in the described one: {"code", "message"}, 401 and 400.
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"code": "unauthenticated", "message": _("A valid bearer token is required.")},
+        status=401,
+    )
+
+
+@api.exception_handler(ValidationError)
+def invalid_parameters(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return domain_error(request, InvalidInput())
 
 
 def _actor(request: HttpRequest) -> Actor:

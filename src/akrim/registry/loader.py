@@ -242,7 +242,7 @@ def _load_stage(frame: pl.DataFrame, merge: Merge, progress: Callable[[int], Non
                 progress(chunk.height)
         else:
             marks = ", ".join(["%s"] * len(merge.stage))
-            sql = f"INSERT INTO stage ({cols}) VALUES ({marks})"  # noqa: S608  (names from MERGES)
+            sql = f"INSERT INTO stage ({cols}) VALUES ({marks})"  # noqa: S608  (names from MERGES)  # nosec B608
             for start in range(0, frame.height, BATCH_ROWS):
                 chunk = frame.slice(start, BATCH_ROWS)
                 cursor.executemany(sql, chunk.rows())
@@ -258,10 +258,10 @@ def _merge_sql(merge: Merge) -> str:
     on_conflict = "DO NOTHING"
     if updatable:
         sets = ", ".join(f"{col} = excluded.{col}" for col in ["batch_id", *updatable])
-        on_conflict = f"DO UPDATE SET {sets} WHERE {changed}"
+        on_conflict = f"DO UPDATE SET {sets} WHERE {changed}"  # nosec B608 -- names from constants, values as parameters
     # Table and column names come from MERGES above, never from input.
     return (
-        f"INSERT INTO {merge.target} ({', '.join(targets)}) "  # noqa: S608
+        f"INSERT INTO {merge.target} ({', '.join(targets)}) "  # noqa: S608  # nosec B608
         f"SELECT {', '.join(exprs)} FROM stage s {merge.joins} WHERE 1 = 1 "
         f"ON CONFLICT (owner_id, {', '.join(merge.conflict)}) {on_conflict}"
     )
