@@ -21,10 +21,13 @@ SMALL_WORLD_COMPANIES = 150
 @pytest.fixture(autouse=True)
 def _fast_passwords_and_clean_cache(settings: Any) -> Iterator[None]:
     from django.core.cache import cache
+    from django.utils import translation
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()  # login throttling counts live in the cache
+    translation.activate("en")  # services called outside a request speak English, like the CLI
     yield
+    translation.deactivate()
     cache.clear()
 
 

@@ -150,7 +150,9 @@ def test_company_page_queries_do_not_grow_with_the_company(
         n=Count("payroll", distinct=True)
     )
     small, large = ranked.order_by("n").first(), ranked.order_by("-n").first()
-    assert small is not None and large is not None and small.n < large.n
+    assert small is not None
+    assert large is not None
+    assert small.n < large.n
     counts = []
     for company in (small, large):
         with CaptureQueriesContext(connection) as queries:

@@ -1,7 +1,8 @@
 """The maintenance window: the one way to change or remove audit rows through Django.
 
 The database refuses UPDATE, DELETE and TRUNCATE of audit entries and checkpoints
-(migration ``0003_audit_append_only``). Two kinds of maintenance still have to empty or
+(migration ``0003_audit_append_only``) and of the persons indexed on entries (migration
+``0005_audit_subjects_append_only``). Two kinds of maintenance still have to empty or
 edit those tables: Django's flush of the test database after every transactional test
 (the browser journeys; see the ``flush`` command of this app) and a tester simulating a
 DBA who tampers with the log, to show that verification notices.
@@ -34,7 +35,7 @@ from django.db.backends.utils import CursorWrapper
 
 logger = logging.getLogger(__name__)
 
-PROTECTED_TABLES = ("audit_auditentry", "audit_auditcheckpoint")
+PROTECTED_TABLES = ("audit_auditentry", "audit_auditcheckpoint", "audit_auditsubject")
 SETTING = "akrim.audit_maintenance"
 SQLITE_FLAG_TABLE = "akrim_audit_maintenance"
 PRIVILEGES = "UPDATE, DELETE, TRUNCATE"
@@ -70,7 +71,7 @@ def _open(connection: BaseDatabaseWrapper, cursor: CursorWrapper, reason: str) -
     existing = set(connection.introspection.table_names(cursor))
     if connection.vendor == "sqlite":
         if SQLITE_FLAG_TABLE in existing:  # absent before the migration: nothing to open
-            insert = f"INSERT INTO {SQLITE_FLAG_TABLE} (reason) VALUES (%s)"  # noqa: S608 -- a constant
+            insert = f"INSERT INTO {SQLITE_FLAG_TABLE} (reason) VALUES (%s)"  # noqa: S608 -- a constant  # nosec B608
             cursor.execute(insert, [reason])
         return []
     if connection.vendor != "postgresql":
@@ -93,7 +94,7 @@ def _close(connection: BaseDatabaseWrapper, cursor: CursorWrapper, granted: list
     """Close the window and leave the privileges as they were found."""
     if connection.vendor == "sqlite":
         if SQLITE_FLAG_TABLE in connection.introspection.table_names(cursor):
-            cursor.execute(f"DELETE FROM {SQLITE_FLAG_TABLE}")  # noqa: S608 -- a constant
+            cursor.execute(f"DELETE FROM {SQLITE_FLAG_TABLE}")  # noqa: S608 -- a constant  # nosec B608
     elif connection.vendor == "postgresql":
         cursor.execute("SELECT set_config(%s, 'off', true)", [SETTING])
         for name in granted:

@@ -185,6 +185,8 @@ STORAGES = {
 # Sessions: 8-hour absolute lifetime; cookies never readable by scripts.
 SESSION_COOKIE_AGE = env_int("AKRIM_SESSION_SECONDS", 8 * 3600)
 AKRIM_SESSION_IDLE_SECONDS = env_int("AKRIM_SESSION_IDLE_SECONDS", 30 * 60)
+# Review alert: a user shown more distinct persons of one agency in a day than this.
+AKRIM_ALERT_PERSONS_PER_DAY = env_int("AKRIM_ALERT_PERSONS_PER_DAY", 50)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -174,7 +174,13 @@ def _section(queryset: QuerySet[R], actor: Actor) -> list[R] | None:
 
 
 def _audit_read(
-    actor: Actor, kind: str, key: str, owner: str, shown: Shown, detail: dict[str, object]
+    actor: Actor,
+    kind: str,
+    key: str,
+    owner: str,
+    shown: Shown,
+    detail: dict[str, object],
+    persons: Iterable[tuple[str, str]] = (),
 ) -> None:
     audit.record(
         actor=actor,
@@ -183,6 +189,7 @@ def _audit_read(
         object_id=key,
         object_owner=owner,
         fields=shown.fields,
+        persons=persons,  # (person id, owner) of everyone whose data the page shows
         detail={
             "legal_basis": shown.grant.legal_basis,
             "rule": shown.grant.rule_id,
@@ -206,13 +213,21 @@ def get_company(*, actor: Actor, org_no: str) -> CompanyDetail:
             raise NotFound()
         company, grant = picked
         roles = _section(
-            company.roles.select_related("person").order_by("role", "valid_from"), actor
+            company.roles.select_related("person__owner").order_by("role", "valid_from"), actor
         )
         workplaces = _section(company.workplaces.order_by("workplace_id"), actor)
         payroll = _payroll_months(company, actor)
         shown = _shown(grant, COMPANY_FIELDS, "org_no")
         persons = sorted({r.person.person_id for r in roles or []})
-        _audit_read(actor, "company", digits, company.owner.code, shown, {"persons_shown": persons})
+        _audit_read(
+            actor,
+            "company",
+            digits,
+            company.owner.code,
+            shown,
+            {"persons_shown": persons},
+            persons={(r.person.person_id, r.person.owner.code) for r in roles or []},
+        )
     return CompanyDetail(company, shown, roles, workplaces, payroll)
 
 
@@ -250,7 +265,15 @@ def get_person(*, actor: Actor, person_id: str) -> PersonDetail:
         employers = _employers(person, actor)
         permits = _section(person.permits.select_related("company").order_by("valid_from"), actor)
         shown = _shown(grant, PERSON_FIELDS, "person_id")
-        _audit_read(actor, "person", person_id, person.owner.code, shown, {})
+        _audit_read(
+            actor,
+            "person",
+            person_id,
+            person.owner.code,
+            shown,
+            {},
+            persons=[(person_id, person.owner.code)],
+        )
     return PersonDetail(person, shown, roles, employers, permits)
 
 
@@ -375,6 +398,7 @@ def search(*, actor: Actor, query: str) -> SearchResult:
             actor=actor,
             action="search",
             object_type="registry",
+            persons=[(p.key, p.owner) for p in result.persons],
             detail={
                 "query": query,
                 "persons_shown": [p.key for p in result.persons],

@@ -99,7 +99,7 @@ def _sqlite_install(table: str) -> list[str]:
     ]
     replace = MESSAGE.format(operation="INSERT OR REPLACE", table=table)
     statements.append(
-        f"CREATE TRIGGER {table}_append_only_replace BEFORE INSERT ON {table} "
+        f"CREATE TRIGGER {table}_append_only_replace BEFORE INSERT ON {table} "  # nosec B608 -- names from constants, values as parameters
         f"WHEN {closed} AND EXISTS "
         f"(SELECT 1 FROM {table} WHERE id = NEW.id OR seq = NEW.seq) "
         f"BEGIN SELECT RAISE(ABORT, '{replace}'); END"
