@@ -159,3 +159,14 @@ def test_company_page_queries_do_not_grow_with_the_company(
             assert client.get(f"/en/registry/companies/{company.org_no}/").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] < 40
+
+
+def test_a_search_records_the_legal_basis_of_what_it_showed(
+    client_for: Any, records: dict[str, Any]
+) -> None:
+    client_for("skv_analyst").get("/en/registry/search/", {"q": records["person"].person_id})
+    entry = AuditEntry.objects.filter(action="search", username="skv_analyst").latest("seq")
+    assert entry.detail["legal_basis"] == "own_records"
+    client_for("skv_analyst").get("/en/registry/search/", {"q": "no such name anywhere"})
+    empty = AuditEntry.objects.filter(action="search", username="skv_analyst").latest("seq")
+    assert empty.detail["legal_basis"] == ""

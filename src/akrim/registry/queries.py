@@ -350,6 +350,25 @@ def _plain_name_owners(actor: Actor, model: type[Model]) -> frozenset[str]:
     )
 
 
+def _search_bases(actor: Actor, result: SearchResult) -> str:
+    """The legal bases under which the hits' owners were searched: own records or rules."""
+    shown = {
+        (category_of(model), hit.owner)
+        for model, hits in (
+            (Company, result.companies),
+            (Workplace, result.workplaces),
+            (Person, result.persons),
+        )
+        for hit in hits
+    }
+    bases = set()
+    for category in {c for c, _owner in shown}:
+        for grant in grants(actor=actor, category=category):
+            if (category, grant.owner) in shown:
+                bases.add(grant.legal_basis)
+    return ",".join(sorted(bases))
+
+
 def search(*, actor: Actor, query: str) -> SearchResult:
     """Companies (org number or name), workplaces (id or name) and persons (id or name).
 
@@ -401,6 +420,7 @@ def search(*, actor: Actor, query: str) -> SearchResult:
             persons=[(p.key, p.owner) for p in result.persons],
             detail={
                 "query": query,
+                "legal_basis": _search_bases(actor, result),
                 "persons_shown": [p.key for p in result.persons],
                 "companies_shown": len(result.companies),
                 "workplaces_shown": len(result.workplaces),
