@@ -205,11 +205,6 @@ def grant_for(
     )
 
 
-def readable_owner_codes(*, actor: Actor, category: str) -> frozenset[str]:
-    """Owner agencies of which the actor may see at least some ``category`` records."""
-    return frozenset(g.owner for g in grants(actor=actor, category=category))
-
-
 def may_read_registers(*, actor: Actor) -> bool:
     return actor.agency is not None and actor.has_role(*READER_ROLES)
 

@@ -10,19 +10,23 @@ from functools import lru_cache
 from importlib import resources
 
 
-def _rows(name: str) -> list[dict[str, str]]:
+def reference_rows(name: str) -> list[dict[str, str]]:
+    """The rows of one shipped reference CSV (``akrim/reference/NAME``)."""
     text = resources.files("akrim.reference").joinpath(name).read_text(encoding="utf-8")
     return list(csv.DictReader(text.splitlines()))
 
 
 @lru_cache(maxsize=1)
 def _sni() -> dict[str, dict[str, str]]:
-    return {row["code"]: row for row in _rows("sni.csv")}
+    return {row["code"]: row for row in reference_rows("sni.csv")}
 
 
 @lru_cache(maxsize=1)
 def _municipalities() -> dict[str, str]:
-    return {row["municipality_code"]: row["municipality"] for row in _rows("municipalities.csv")}
+    return {
+        row["municipality_code"]: row["municipality"]
+        for row in reference_rows("municipalities.csv")
+    }
 
 
 def sni_label(code: str, language: str = "sv") -> str:

@@ -9,7 +9,6 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, QuerySet
 
 from akrim.core.actor import Actor, Purpose, Role
-from akrim.core.errors import NotFound
 from akrim.organisation.models import Agency, Centre, Membership, MembershipDeadline, Staff
 
 
@@ -49,13 +48,6 @@ def actor_for_user(
 
 def list_agencies() -> QuerySet[Agency]:
     return Agency.objects.order_by("code")
-
-
-def get_centre(*, code: str) -> Centre:
-    centre = Centre.objects.filter(code=code).first()
-    if centre is None:
-        raise NotFound()
-    return centre
 
 
 def current_deadline() -> MembershipDeadline | None:

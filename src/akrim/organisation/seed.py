@@ -8,10 +8,10 @@ dates, so those dates are approximations and say so in the centre's note.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-from importlib import resources
 from typing import Any
+
+from akrim.core.reference import reference_rows
 
 AGENCIES: list[tuple[str, str, str, str]] = [
     (
@@ -94,11 +94,6 @@ def _later_joiners(opened: dt.date) -> list[tuple[str, dt.date]]:
     return [(code, opened) for code in ("AF", "FK", "MV", "JAMY", "EBM", "AM")]
 
 
-def _reference_rows(name: str) -> list[dict[str, str]]:
-    text = resources.files("akrim.reference").joinpath(name).read_text(encoding="utf-8")
-    return list(csv.DictReader(text.splitlines()))
-
-
 def seed_organisation(models: dict[str, Any]) -> None:
     """Create or update the reference rows. ``models`` maps model name to (historical) class."""
     agency_model, centre_model = models["Agency"], models["Centre"]
@@ -114,12 +109,12 @@ def seed_organisation(models: dict[str, Any]) -> None:
             defaults={"name": name, "city": city, "opened_on": opened, "opened_note": note},
         )
     counties = {}
-    for row in _reference_rows("counties.csv"):
+    for row in reference_rows("counties.csv"):
         counties[row["county_code"]], _ = models["County"].objects.update_or_create(
             code=row["county_code"],
             defaults={"name": row["county"], "centre": centres[row["police_region"]]},
         )
-    for row in _reference_rows("municipalities.csv"):
+    for row in reference_rows("municipalities.csv"):
         models["Municipality"].objects.update_or_create(
             code=row["municipality_code"],
             defaults={

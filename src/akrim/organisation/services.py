@@ -12,7 +12,7 @@ from django.db import transaction
 from akrim.audit import services as audit
 from akrim.core.actor import Actor, Role
 from akrim.core.errors import Conflict, InvalidInput, NotFound
-from akrim.organisation.models import Agency, Centre, Membership, MembershipDeadline, Staff
+from akrim.organisation.models import Agency, Centre, MembershipDeadline, Staff
 from akrim.organisation.policies import check_may_administer
 
 
@@ -108,26 +108,3 @@ def set_membership_deadline(
             detail={"deadline": deadline.isoformat()},
         )
     return row
-
-
-def add_membership(*, actor: Actor, centre: str, agency: str, joined_on: dt.date) -> Membership:
-    """Record that an agency joined a centre on a date."""
-    check_may_administer(actor=actor)
-    centre_row, agency_row = _centre(centre), _agency(agency)
-    with transaction.atomic():
-        membership, created = Membership.objects.get_or_create(
-            centre=centre_row, agency=agency_row, joined_on=joined_on
-        )
-        if not created:
-            raise Conflict(
-                "%(agency)s already joined %(centre)s on that day.",
-                agency=agency_row.code,
-                centre=centre_row.name,
-            )
-        audit.record(
-            actor=actor,
-            action="add_membership",
-            object_type="membership",
-            object_id=str(membership.pk),
-        )
-    return membership
