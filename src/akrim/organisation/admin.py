@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from akrim.audit.admin_log import AuditedModelAdmin
 from akrim.organisation.models import (
     Agency,
     Centre,
@@ -12,7 +13,7 @@ from akrim.organisation.models import (
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin[Agency]):
+class AgencyAdmin(AuditedModelAdmin[Agency]):
     list_display = ["code", "name_sv", "name_en"]
 
 
@@ -22,28 +23,28 @@ class MembershipInline(admin.TabularInline[Membership, Centre]):
 
 
 @admin.register(Centre)
-class CentreAdmin(admin.ModelAdmin[Centre]):
+class CentreAdmin(AuditedModelAdmin[Centre]):
     list_display = ["name", "city", "opened_on"]
     inlines = [MembershipInline]
 
 
 @admin.register(County)
-class CountyAdmin(admin.ModelAdmin[County]):
+class CountyAdmin(AuditedModelAdmin[County]):
     list_display = ["code", "name", "centre"]
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin[Municipality]):
+class MunicipalityAdmin(AuditedModelAdmin[Municipality]):
     list_display = ["code", "name", "county", "population"]
     search_fields = ["code", "name"]
 
 
 @admin.register(MembershipDeadline)
-class MembershipDeadlineAdmin(admin.ModelAdmin[MembershipDeadline]):
+class MembershipDeadlineAdmin(AuditedModelAdmin[MembershipDeadline]):
     list_display = ["deadline", "note", "set_at", "set_by"]
 
 
 @admin.register(Staff)
-class StaffAdmin(admin.ModelAdmin[Staff]):
+class StaffAdmin(AuditedModelAdmin[Staff]):
     list_display = ["user", "agency", "title"]
     list_filter = ["agency", "centres"]
