@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("registry/", include("akrim.registry.urls")),
     path("audit/", include("akrim.audit.urls")),
     path("access/", include("akrim.access.urls")),
+    path("controls/", include("akrim.controls.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -8,7 +8,7 @@ Changing one: see each ``check_*`` below; the services call them before any writ
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
@@ -18,6 +18,8 @@ from akrim.controls.models import IN_FORCE, Control, ControlWorkplace, TeamMembe
 from akrim.core.actor import Actor, Role
 from akrim.core.errors import Forbidden
 from akrim.registry.models import Payroll, Workplace
+
+M = TypeVar("M", bound=Model)
 
 CENTRE_READERS = (Role.INSPECTOR, Role.ANALYST, Role.COORDINATOR)
 PART_CLOSERS = (Role.INSPECTOR, Role.COORDINATOR)
@@ -68,6 +70,59 @@ def check_may_advance(*, actor: Actor, control: Control) -> None:
     ):
         raise Forbidden(
             "Only a coordinator of the centre or the lead agency's team may move the control on."
+        )
+
+
+# --- what the agencies record in a control ---------------------------------------------
+#
+# Each recorded row is owned by the agency that recorded it. The actor sees it when the
+# control is visible to them and the access policy grants the row's data category: own
+# agency always, another agency through a sharing rule for the current purpose (with the
+# assigned_to_control condition: the actor is in the control's team for their agency).
+# Same-centre rules do not open control records (they have no single municipality).
+RECORD_CATEGORIES: dict[str, str] = {
+    "PersonMet": "right_to_work",
+    "PersonIndicator": "possible_victim",
+    "LedgerCheck": "control",
+    "ChecklistAnswer": "control",
+    "Observation": "control",
+    "Attachment": "control",
+    "Finding": "control",
+    "Decision": "control",
+}
+RECORDERS = (Role.INSPECTOR, Role.COORDINATOR)
+
+
+def recorded(queryset: QuerySet[M], *, actor: Actor, category: str | None = None) -> QuerySet[M]:
+    """Only the recorded rows the actor may see: in controls visible to them, and owned by
+    an agency whose rules grant the row's category (``category`` overrides the model's,
+    e.g. for pre-checks, which carry their own)."""
+    category = category or RECORD_CATEGORIES[queryset.model.__name__]
+    controls = visible(Control.objects.all(), actor=actor).values("pk")
+    return policy.scope(queryset.filter(control_id__in=controls), actor=actor, category=category)
+
+
+def may_record(*, actor: Actor, control: Control) -> bool:
+    """Recording for one's own agency in a control: an inspector or coordinator of a
+    participating agency who is in the team, or a coordinator of the centre."""
+    if actor.agency is None or actor.user_id is None or not actor.has_role(*RECORDERS):
+        return False
+    if not control.participations.filter(agency__code=actor.agency).exists():
+        return False
+    if may_coordinate(actor=actor, centre=control.centre.code):
+        return True
+    return TeamMember.objects.filter(
+        control=control, user_id=actor.user_id, agency__code=actor.agency
+    ).exists()
+
+
+def check_may_record(*, actor: Actor, control: Control) -> None:
+    """Raises Forbidden unless ``may_record``."""
+    if not may_record(actor=actor, control=control):
+        raise Forbidden(
+            "Only the control's team or the centre's coordinators of a participating agency "
+            "may record in control %(control)s.",
+            control=control.pk,
         )
 
 
@@ -130,6 +185,11 @@ def assigned_to_control(actor: Actor, model: type[Model], place: str) -> Q | Non
         return Q(**{f"{WORKPLACE_PATHS[name]}__in": workplace_ids})
     if name in COMPANY_PATHS:
         return Q(**{f"{COMPANY_PATHS[name]}__in": _org_nos(workplace_ids)})
+    if name in RECORD_CATEGORIES or name == "PreCheck":
+        controls = TeamMember.objects.filter(
+            user_id=actor.user_id, agency__code=actor.agency, control__status__in=IN_FORCE
+        ).values("control_id")
+        return Q(control_id__in=controls)
     if name == PERSON_MODEL:
         employees = Payroll.objects.filter(company__org_no__in=_org_nos(workplace_ids))
         return Q(pk__in=employees.values("person_id"))

@@ -56,6 +56,15 @@ class Control(models.Model):
     ends_at = models.DateTimeField()
     purpose = models.TextField(blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    # SNI section (A–U) of the first workplace's industry when the control was planned or
+    # imported; statistics count controls by it. Blank when no register knew the site.
+    industry = models.CharField(max_length=1, blank=True)
+    # Earlier controls brought in from an agency's extract (the exchange format's
+    # ``controls`` table): the agency whose extract it came from and its key there.
+    imported_from = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    external_id = models.CharField(max_length=40, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -76,10 +85,16 @@ class Control(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=Status.values), name="control_status_known"
             ),
+            models.UniqueConstraint(
+                fields=["imported_from", "external_id"],
+                condition=models.Q(imported_from__isnull=False),
+                name="control_imported_once",
+            ),
         ]
         indexes = [
             models.Index(fields=["centre", "starts_at"]),
             models.Index(fields=["status", "starts_at"]),
+            models.Index(fields=["starts_at", "status"]),
         ]
 
     def __str__(self) -> str:
@@ -167,3 +182,63 @@ class TeamMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} ({self.agency_id}) in {self.control_id}"
+
+
+class ControlTip(models.Model):
+    """A tip the control follows up (its key in the owning agency's register or the
+    tips module); kept as a key so the link survives the tip's retention."""
+
+    control = models.ForeignKey(Control, on_delete=models.CASCADE, related_name="tips")
+    tip_id = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["tip_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["control", "tip_id"], name="control_tip_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.control_id}: tip {self.tip_id}"
+
+
+class Target(models.Model):
+    """The yearly target for the number of joint controls: per centre, or national when
+    ``centre`` is empty."""
+
+    year = models.PositiveIntegerField()
+    centre = models.ForeignKey(
+        Centre, null=True, blank=True, on_delete=models.CASCADE, related_name="targets"
+    )
+    controls = models.PositiveIntegerField()
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["year", "centre__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "centre"], name="target_once"),
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=models.Q(centre__isnull=True),
+                name="national_target_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=2017, year__lte=2100), name="target_year_sane"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.centre_id or 'national'}: {self.controls}"
+
+
+class CalendarFeed(models.Model):
+    """A member of staff's private iCalendar address for their own controls. Only the
+    SHA-256 of the secret in the address is kept; a new address replaces the old one."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"calendar feed of {self.user_id}"

@@ -2,13 +2,11 @@
 
 Every service: authorize → validate → write in one transaction → audit entry. A change
 that depends on the current state locks the control's row first (``select_for_update``).
-Opening hours of the workplaces are not checked yet (issue 4 lists it; later slice).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -27,8 +25,9 @@ from akrim.controls.models import (
     Status,
     TeamMember,
 )
+from akrim.controls.services.common import CONTROL_CHARACTERS, locked, state, states, when
 from akrim.core.actor import Actor
-from akrim.core.errors import Conflict, InvalidInput, NotFound
+from akrim.core.errors import Conflict, InvalidInput
 from akrim.organisation.models import Agency, Centre, Membership, Staff
 from akrim.registry.models import Workplace
 
@@ -36,7 +35,6 @@ MAX_WORKPLACES = 50
 MAX_PURPOSE = 2000
 MAX_REASON = 500
 MAX_DURATION = dt.timedelta(days=7)
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # What each move is called in messages: "it can be <verb> only when it is <status>".
 VERBS: dict[str, str] = {
@@ -47,20 +45,6 @@ VERBS: dict[str, str] = {
     Status.CLOSED: "closed",
     Status.CANCELLED: "cancelled",
 }
-
-
-def _when(moment: dt.datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
-
-
-def _state(status: str) -> str:
-    """How a status reads after "is": "is a draft", "is carried out", "is in follow-up"."""
-    return "a draft" if status == Status.DRAFT else str(Status(status).label)
-
-
-def _states(statuses: frozenset[str]) -> str:
-    order = list(Status.values)
-    return " or ".join(_state(s) for s in sorted(statuses, key=order.index))
 
 
 # --- planning --------------------------------------------------------------------------
@@ -93,7 +77,7 @@ def _check_times(starts_at: dt.datetime, ends_at: dt.datetime) -> None:
 
 def _check_purpose(purpose: str) -> str:
     purpose = purpose.strip()
-    if not 0 < len(purpose) <= MAX_PURPOSE or _CONTROL_CHARACTERS.search(purpose):
+    if not 0 < len(purpose) <= MAX_PURPOSE or CONTROL_CHARACTERS.search(purpose):
         raise InvalidInput(
             "Describe the purpose in 1 to %(max)s characters (no control characters).",
             max=MAX_PURPOSE,
@@ -162,8 +146,8 @@ def _check_workplaces_free(control: Control, keys: Sequence[str]) -> None:
             workplace=clash.workplace_id,
             centre=other.centre.name,
             control=other.pk,
-            start=_when(other.starts_at),
-            end=_when(other.ends_at),
+            start=when(other.starts_at),
+            end=when(other.ends_at),
         )
 
 
@@ -186,8 +170,8 @@ def _check_not_double_booked(control: Control, user_id: int, username: str) -> N
             "(%(start)s to %(end)s).",
             username=username,
             control=clash.pk,
-            start=_when(clash.starts_at),
-            end=_when(clash.ends_at),
+            start=when(clash.starts_at),
+            end=when(clash.ends_at),
         )
 
 
@@ -317,28 +301,14 @@ def draft_control(
 # --- the lifecycle ---------------------------------------------------------------------
 
 
-def _locked(actor: Actor, control_id: int) -> Control:
-    """The control, locked for this transaction; NotFound outside the actor's scope."""
-    row = (
-        policies.visible(Control.objects.all(), actor=actor)
-        .select_for_update(of=("self",))
-        .select_related("centre", "lead_agency")
-        .filter(pk=control_id)
-        .first()
-    )
-    if row is None:
-        raise NotFound()
-    return row
-
-
 def _check_move(control: Control, to: Status) -> None:
     if not control.may_move_to(to):
         raise Conflict(
             "Control %(control)s is %(status)s; it can be %(verb)s only when it is %(allowed)s.",
             control=control.pk,
-            status=_state(control.status),
+            status=state(control.status),
             verb=VERBS[to],
-            allowed=_states(MOVES[to]),
+            allowed=states(MOVES[to]),
         )
 
 
@@ -356,7 +326,7 @@ def _move(
     detail: dict[str, Any] | None = None,
 ) -> Control:
     with transaction.atomic():
-        control = _locked(actor, control_id)
+        control = locked(actor, control_id)
         check(actor=actor, control=control)
         _check_move(control, to)
         if before is not None:
@@ -459,7 +429,7 @@ def cancel_control(*, actor: Actor, control_id: int, reason: str) -> Control:
     """Cancel a control that has not been carried out, with a reason (kept in the audit
     log). Coordinators of the centre. Raises NotFound, Forbidden, InvalidInput, Conflict."""
     reason = reason.strip()
-    if not 0 < len(reason) <= MAX_REASON or _CONTROL_CHARACTERS.search(reason):
+    if not 0 < len(reason) <= MAX_REASON or CONTROL_CHARACTERS.search(reason):
         raise InvalidInput(
             "Give the reason for cancelling in 1 to %(max)s characters.", max=MAX_REASON
         )
@@ -484,14 +454,14 @@ def assign_team_member(*, actor: Actor, control_id: int, username: str) -> TeamM
     at an overlapping time. Raises NotFound, Forbidden, InvalidInput, Conflict.
     """
     with transaction.atomic():
-        control = _locked(actor, control_id)
+        control = locked(actor, control_id)
         policies.check_may_coordinate(actor=actor, control=control)
         if control.status not in TEAM_OPEN:
             raise Conflict(
                 "Control %(control)s is %(status)s; its team can change only before it is "
                 "carried out.",
                 control=control.pk,
-                status=_state(control.status),
+                status=state(control.status),
             )
         # Lock the person's staff row so that two plans cannot book them at once.
         staff = (
@@ -536,7 +506,7 @@ def close_agency_part(*, actor: Actor, control_id: int, agency: str) -> Particip
     agency, while the control is in follow-up. Raises NotFound, Forbidden, Conflict."""
     code = agency.upper()
     with transaction.atomic():
-        control = _locked(actor, control_id)
+        control = locked(actor, control_id)
         policies.check_may_close_part(actor=actor, agency=code)
         part = (
             control.participations.select_for_update(of=("self",))
@@ -555,7 +525,7 @@ def close_agency_part(*, actor: Actor, control_id: int, agency: str) -> Particip
                 "Control %(control)s is %(status)s; an agency closes its part only during "
                 "follow-up.",
                 control=control.pk,
-                status=_state(control.status),
+                status=state(control.status),
             )
         if part.status == Participation.PartStatus.CLOSED:
             raise Conflict(
