@@ -101,3 +101,29 @@ def test_demo_setup_is_complete_and_rerunnable(
     setup_demo(companies=60, progress=lambda stage, done, total: None)
     assert Company.objects.count() == companies
     assert ImportBatch.objects.count() == 1
+
+
+def test_demo_setup_shares_between_av_pol_and_skv_only_for_assigned_controls(
+    settings: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from akrim.access.models import SharingRule
+    from akrim.demo.setup import setup_demo
+
+    settings.VAR_DIR = tmp_path
+    setup_demo(companies=60, progress=lambda stage, done, total: None)
+    rules = SharingRule.objects.all()
+    assert rules.count() == 6 * 6 * 3  # 6 ordered pairs × 6 categories × 3 purposes
+    assert set(rules.values_list("condition", flat=True)) == {"assigned_to_control"}
+    assert set(rules.values_list("purpose", flat=True)) == {"planning", "execution", "follow_up"}
+    setup_demo(companies=60, progress=lambda stage, done, total: None)
+    assert SharingRule.objects.count() == 6 * 6 * 3
+
+
+def test_controls_tasks_creates_the_due_tasks_once(
+    db: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["controls", "tasks", "--today", "2026-01-01"]) == 0
+    assert "0 created" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_info:
+        main(["controls", "tasks", "--today", "tomorrow"])
+    assert exit_info.value.code == 2

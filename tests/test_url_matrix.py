@@ -18,6 +18,11 @@ pytestmark = pytest.mark.django_db
 PERSONAS = ["anonymous", "skv_inspector", "pol_inspector", "other_centre", "skv_auditor"]
 LOGIN = 302  # anonymous visitors are sent to the login page
 
+POST_ONLY = (405, 405, 405, 405, 405)
+RECORDING = (LOGIN, 200, 403, 404, 404)  # the team records; the rest of the centre reads
+MISSING = (LOGIN, 404, 404, 404, 404)
+POST_AFTER_LOGIN = (LOGIN, 405, 405, 405, 405)  # on-site forms: login first, then the method
+
 # name -> (path template, expected status per persona, in PERSONAS order)
 MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "organisation:home": ("/en/", (LOGIN, 200, 200, 200, 200)),
@@ -39,6 +44,55 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "access:purpose": ("/en/access/purpose/", (405, 405, 405, 405, 405)),
     "access:break_glass": ("/en/access/emergency/", (LOGIN, 200, 200, 200, 200)),
     "access:reviews": ("/en/access/reviews/", (LOGIN, 403, 403, 403, 200)),
+    # a control at the Stockholm centre, prepared, with skv_inspector in the team
+    "controls:list": ("/en/controls/", (LOGIN, 200, 200, 200, 200)),
+    "controls:plan": ("/en/controls/new/", (LOGIN, 404, 404, 404, 404)),  # coordinators only
+    "controls:tasks": ("/en/controls/tasks/", (LOGIN, 200, 200, 200, 200)),
+    "controls:task_done": ("/en/controls/tasks/999999/done/", POST_ONLY),
+    "controls:detail": ("/en/controls/{control}/", (LOGIN, 200, 200, 404, 404)),
+    "controls:move": ("/en/controls/{control}/move/", POST_ONLY),
+    "controls:cancel": ("/en/controls/{control}/cancel/", POST_ONLY),
+    "controls:team": ("/en/controls/{control}/team/", POST_ONLY),
+    "controls:pre_check": ("/en/controls/{control}/pre-checks/", POST_ONLY),
+    "controls:pre_check_delete": ("/en/controls/{control}/pre-checks/1/delete/", POST_ONLY),
+    "controls:safety": ("/en/controls/{control}/safety/", POST_ONLY),
+    "controls:finding": ("/en/controls/{control}/findings/", POST_ONLY),
+    "controls:finding_delete": ("/en/controls/{control}/findings/1/delete/", POST_ONLY),
+    "controls:decision": ("/en/controls/{control}/decisions/", POST_ONLY),
+    "controls:decision_status": ("/en/controls/{control}/decisions/1/status/", POST_ONLY),
+    "controls:close_part": ("/en/controls/{control}/close-part/", POST_ONLY),
+    # the auditor works in no centre: no calendar to show
+    "controls:calendar": ("/en/controls/calendar/", (LOGIN, 200, 200, 200, 404)),
+    "controls:feed_manage": ("/en/controls/calendar/subscribe/", (LOGIN, 200, 200, 200, 200)),
+    "controls:feed": ("/en/controls/feed/not-a-feed.ics", (404, 404, 404, 404, 404)),
+    "controls:stats": ("/en/controls/stats/?year=2025", (LOGIN, 200, 200, 200, 200)),
+    "controls:stats_csv": ("/en/controls/stats.csv?year=2025", (LOGIN, 200, 200, 200, 200)),
+    "controls:stats_xlsx": ("/en/controls/stats.xlsx?year=2025", (LOGIN, 200, 200, 200, 200)),
+    # on site: the team records; others of the centre read; nobody else sees the control
+    "controls:field": ("/en/controls/{control}/field/", (LOGIN, 200, 200, 404, 404)),
+    "controls:field_person_new": ("/en/controls/{control}/field/person/new/", RECORDING),
+    "controls:field_person": ("/en/controls/{control}/field/person/999999/", MISSING),
+    "controls:field_person_delete": (
+        "/en/controls/{control}/field/person/1/delete/",
+        POST_AFTER_LOGIN,
+    ),
+    "controls:field_ledger": ("/en/controls/{control}/field/ledger/{place}/", RECORDING),
+    "controls:field_checklist": (
+        "/en/controls/{control}/field/checklist/personalliggare/",
+        RECORDING,
+    ),
+    "controls:field_observation_new": ("/en/controls/{control}/field/observation/new/", RECORDING),
+    "controls:field_observation_delete": (
+        "/en/controls/{control}/field/observation/1/delete/",
+        POST_AFTER_LOGIN,
+    ),
+    "controls:field_attachment_new": ("/en/controls/{control}/field/attachment/new/", RECORDING),
+    "controls:field_attachment": ("/en/controls/{control}/field/attachment/999999/", MISSING),
+    "controls:field_attachment_delete": (
+        "/en/controls/{control}/field/attachment/1/delete/",
+        POST_AFTER_LOGIN,
+    ),
+    "controls:field_draft": ("/en/controls/{control}/field/draft/person-new/", POST_AFTER_LOGIN),
 }
 NOT_PAGES = {"set_language"}  # POST-only language switch, tested in tests/accounts
 
@@ -72,7 +126,10 @@ def test_url_answers_each_persona_as_expected(
     assert person is not None
     assert workplace is not None
     template, expected = MATRIX[name]
+    control, place = _control() if "{control}" in template else (0, 0)
     url = template.format(
+        control=control,
+        place=place,
         org_no=company.org_no,
         person_id=person.person_id,
         workplace_id=workplace.workplace_id,
@@ -83,3 +140,34 @@ def test_url_answers_each_persona_as_expected(
         client = Client() if persona == "anonymous" else client_for(persona)
         got.append(client.get(url).status_code)
     assert tuple(got) == expected, dict(zip(PERSONAS, got, strict=True))
+
+
+def _control() -> tuple[int, int]:
+    """A prepared control at the Stockholm centre with skv_inspector in the team: its id
+    and its workplace row's id."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from django.contrib.auth.models import User
+
+    from akrim.controls import services
+    from akrim.organisation.queries import actor_for_user
+
+    workplace = Workplace.objects.order_by("pk").first()
+    assert workplace is not None
+    coordinator = actor_for_user(User.objects.get(username="coordinator"))
+    start = dt.datetime(2025, 5, 6, 8, tzinfo=ZoneInfo("Europe/Stockholm"))
+    control = services.plan_control(
+        actor=coordinator,
+        centre="stockholm",
+        lead_agency="AV",
+        agencies=["AV", "POL", "SKV"],
+        workplaces=[workplace.workplace_id],
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=3),
+        purpose="Matrix.",
+        outside_opening_hours=True,
+    )
+    services.assign_team_member(actor=coordinator, control_id=control.pk, username="skv_inspector")
+    services.mark_prepared(actor=coordinator, control_id=control.pk)
+    return control.pk, control.workplaces.get().pk

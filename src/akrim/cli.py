@@ -1,12 +1,15 @@
 """The ``akrim`` command line.
 
-    akrim import DIR --owner AGENCY          validate and import a register extract
+    akrim import DIR --owner AGENCY          validate and import a register extract and
+                                             its earlier controls (as closed controls)
     akrim demo-world --out DIR [...]         write a synthetic world in the exchange format
     akrim demo setup                         migrate, generate and import the demo, create users
     akrim audit verify                       check the audit chain (exit 0 intact, 1 broken)
     akrim retention purge [--today DATE]     delete register rows past their retention
     akrim audit checkpoint                   sign the audit chain's head (Ed25519)
     akrim createuser NAME --agency --centre --role [--api-token]
+    akrim stats controls --year YYYY [--centre C] [--json]   figures of joint controls
+    akrim controls tasks [--today DATE]      nightly: tasks for decisions past their deadline
     akrim <django command> ...               e.g. migrate, runserver, check
 
 Exit codes: 0 done, 1 refused or broken (message on stderr), 2 wrong usage.
@@ -25,7 +28,16 @@ from typing import Any
 
 from tqdm import tqdm
 
-OWN_COMMANDS = {"import", "demo-world", "demo", "audit", "createuser", "retention"}
+OWN_COMMANDS = {
+    "import",
+    "demo-world",
+    "demo",
+    "audit",
+    "createuser",
+    "retention",
+    "stats",
+    "controls",
+}
 
 
 def _setup_django() -> None:
@@ -88,6 +100,16 @@ def _parser() -> argparse.ArgumentParser:
     user.add_argument("--role", action="append", required=True, help="may be repeated")
     user.add_argument("--email", default="")
     user.add_argument("--api-token", action="store_true", help="print a new API token")
+    controls = sub.add_parser("controls", help="joint controls: nightly work")
+    controls.add_argument("action", choices=["tasks"], help="tasks: create due follow-up tasks")
+    controls.add_argument(
+        "--today", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD (default today)"
+    )
+    stats = sub.add_parser("stats", help="statistics (definitions: akrim.controls.stats)")
+    stats.add_argument("subject", choices=["controls"])
+    stats.add_argument("--year", required=True, help="e.g. 2025 (Swedish time)")
+    stats.add_argument("--centre", default=None, help="a centre's code or name; all if left out")
+    stats.add_argument("--json", action="store_true", help="print the figures as JSON")
     return parser
 
 
@@ -118,6 +140,23 @@ def cmd_import(args: argparse.Namespace) -> int:
     )
     for table, rows in result.rows.items():
         print(f"  {table:<11} {rows:>10} rows  {result.changed.get(table, 0):>10} changed")
+    return _import_history(args.owner)
+
+
+def _import_history(owner: str) -> int:
+    """The extract's earlier controls become closed joint controls (statistics count them)."""
+    from akrim.controls.services import import_history
+    from akrim.core.actor import Actor
+
+    bars = Bars()
+    done = import_history(actor=Actor.system(agency=owner.upper()), owner=owner, progress=bars)
+    bars.close()
+    print(
+        f"earlier controls: {done.records} records, {done.created} created, "
+        f"{done.updated} updated, {done.unchanged} unchanged, {done.skipped} skipped; "
+        f"{done.findings} findings, {done.findings_written} written; "
+        f"{done.unknown_agencies} unknown agency codes skipped ({done.seconds} s)"
+    )
     return 0
 
 
@@ -233,7 +272,47 @@ def cmd_retention(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stats(args: argparse.Namespace) -> int:
+    """Figures of joint controls, as the system actor for statistics. Exit 2 for a bad
+    year or an unknown centre (wrong usage)."""
+    import json
+
+    from akrim.controls.stats import control_statistics, parse_year, summary_lines
+    from akrim.core.actor import Actor, Purpose
+    from akrim.core.errors import InvalidInput
+
+    try:
+        figures = control_statistics(
+            actor=Actor.system(purpose=Purpose.STATISTICS),
+            year=parse_year(args.year),
+            centre=args.centre,
+        )
+    except InvalidInput as error:
+        print(f"akrim stats {args.subject}: {error.message}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(figures.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(summary_lines(figures)))
+    return 0
+
+
+def cmd_controls(args: argparse.Namespace) -> int:
+    """Nightly: a task for every standing decision whose deadline has passed."""
+    from django.utils import timezone
+
+    from akrim.controls.services import create_due_tasks
+    from akrim.core.actor import Actor
+
+    today = args.today or timezone.localdate()
+    created = create_due_tasks(actor=Actor.system(), today=today)
+    print(f"follow-up tasks as of {today}: {created} created")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "controls": cmd_controls,
+    "stats": cmd_stats,
     "retention": cmd_retention,
     "import": cmd_import,
     "demo-world": cmd_demo_world,

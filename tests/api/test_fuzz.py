@@ -55,6 +55,8 @@ CHECKS = [
 ]
 DETAILS = ["/api/companies/{org_no}", "/api/workplaces/{workplace_id}", "/api/persons/{person_id}"]
 SEARCH = "/api/search"
+REGISTER = [*DETAILS, SEARCH]
+CONTROLS = ["/api/controls", "/api/controls/{control_id}", "/api/controls/stats"]
 # Generated cases per operation, by caller: 4 operations × (260 + 160 + 100) = 2,080 in all,
 # split so that the owner's test and the other two take about as long (pytest -n 2).
 EXAMPLES = {"skv_inspector": 260, "pol_inspector": 160, "anonymous": 100}
@@ -130,7 +132,13 @@ def _point_at_known_records(
                 container[name] = data.draw(st.sampled_from(known[name]), label=name)
 
 
-def _fuzz(schema: BaseSchema, token: str | None, examples: int, check: Checker) -> int:
+def _fuzz(
+    schema: BaseSchema,
+    token: str | None,
+    examples: int,
+    check: Checker,
+    paths: list[str] = REGISTER,
+) -> int:
     """Run ``examples`` generated cases (valid and invalid) through every operation, apply
     schemathesis' checks and ``check`` to each answer; return how many cases ran."""
     known = _known_values()
@@ -140,7 +148,8 @@ def _fuzz(schema: BaseSchema, token: str | None, examples: int, check: Checker) 
         if isinstance(result, Err):
             raise result.err()  # the description itself is broken
         operations.append(result.ok())
-    assert sorted(op.path for op in operations) == sorted([*DETAILS, SEARCH])
+    assert sorted(op.path for op in operations) == sorted([*REGISTER, *CONTROLS])
+    operations = [op for op in operations if op.path in paths]
     ran = 0
     for operation in operations:
         modes = [GenerationMode.POSITIVE]
@@ -215,3 +224,28 @@ def test_without_a_valid_token_every_answer_is_401(
 
     schema = _schema(wsgi_app, fuzz_the_token=True)
     _run("anonymous", schema, None, check)
+
+
+def test_controls_endpoints_answer_only_as_described(
+    wsgi_app: WSGIHandler, tokens: dict[str, str]
+) -> None:
+    """The controls and statistics endpoints, fuzzed: no server error, only described
+    answers; the police see no control (none is planned) and no token gets 401."""
+    seen: dict[tuple[str, int], int] = {}
+
+    def check(case: Case[Any], response: Response) -> None:
+        seen[(case.operation.path, response.status_code)] = 1
+        assert response.status_code in (200, 400, 404), (case.path, response.status_code)
+        if case.operation.path == "/api/controls" and response.status_code == 200:
+            assert response.json()["controls"] == []
+
+    schema = _schema(wsgi_app, fuzz_the_token=False)
+    ran = _fuzz(schema, tokens["pol_inspector"], 60, check, CONTROLS)
+    assert ran >= 3 * 60
+    assert ("/api/controls/stats", 200) in seen
+    assert ("/api/controls/stats", 400) in seen
+
+    def unauthenticated(case: Case[Any], response: Response) -> None:
+        assert response.status_code == 401, (case.path, response.status_code)
+
+    assert _fuzz(_schema(wsgi_app, fuzz_the_token=True), None, 30, unauthenticated, CONTROLS)

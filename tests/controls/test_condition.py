@@ -119,7 +119,7 @@ def test_a_draft_opens_nothing(world: World) -> None:
 
 
 def _assigned(world: World, workplaces: list[str]) -> Control:
-    control = world.plan(workplaces=workplaces)
+    control = world.plan(workplaces=workplaces, outside_opening_hours=True)
     services.assign_team_member(
         actor=world.actor("coordinator"), control_id=control.pk, username="pol_inspector"
     )

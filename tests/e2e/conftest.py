@@ -57,3 +57,16 @@ def _reference_data(transactional_db: None) -> None:
 
     names = ["Agency", "Centre", "County", "Municipality", "Membership", "MembershipDeadline"]
     seed_organisation({name: getattr(models, name) for name in names})
+    from akrim.access import models as access
+    from akrim.access.seed import seed_access
+    from akrim.controls import models as controls
+    from akrim.controls.seed import seed_checklists
+
+    seed_access({"DataCategory": access.DataCategory, "LegalBasis": access.LegalBasis})
+    seed_checklists(
+        {
+            "Agency": models.Agency,
+            "Checklist": controls.Checklist,
+            "ChecklistVersion": controls.ChecklistVersion,
+        }
+    )

@@ -218,3 +218,14 @@ def search(request: HttpRequest, q: str) -> dict[str, Any]:
         "workplaces": hits(r.workplaces),
         "persons": hits(r.persons),
     }
+
+
+def _add_routers() -> None:
+    from akrim.api.controls import router as controls
+    from akrim.api.stats import router as stats
+
+    api.add_router("/controls", stats)  # first: /controls/stats before /controls/{id}
+    api.add_router("", controls)
+
+
+_add_routers()

@@ -202,6 +202,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Photos and documents taken at a control: stored under random names outside the web root,
+# served only through a permission-checked view. Each upload at most this many bytes.
+AKRIM_ATTACHMENT_DIR = Path(env_str("AKRIM_ATTACHMENT_DIR", str(VAR_DIR / "attachments")))
+AKRIM_ATTACHMENT_MAX_BYTES = env_int("AKRIM_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -126,6 +126,22 @@ def check_may_record(*, actor: Actor, control: Control) -> None:
         )
 
 
+def check_may_follow_up(*, actor: Actor, control: Control) -> None:
+    """Findings and decisions are recorded by an inspector or coordinator of a
+    participating agency who can see the control (the officer deciding is often not the
+    one who was on site), for their own agency only."""
+    if (
+        actor.agency is None
+        or not actor.has_role(*RECORDERS)
+        or not control.participations.filter(agency__code=actor.agency).exists()
+    ):
+        raise Forbidden(
+            "Only an inspector or coordinator of a participating agency may record its "
+            "follow-up of control %(control)s.",
+            control=control.pk,
+        )
+
+
 def check_may_close_part(*, actor: Actor, agency: str) -> None:
     """An agency's part is closed by its own inspectors or coordinators, nobody else."""
     if actor.agency != agency or not actor.has_role(*PART_CLOSERS):

@@ -1,7 +1,8 @@
 """``akrim demo setup``: a working demo installation from nothing, re-runnable.
 
 Migrates the database, writes the synthetic world (once), imports it as Skatteverket's
-extract, creates the demo users and prints their logins. The demo password is generated
+extract (its earlier controls as closed controls), creates the demo users, plans a few
+upcoming controls and prints the logins. The demo password is generated
 on first use and kept beside the demo database (never in the repository).
 """
 
@@ -14,6 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.utils import timezone
 
 from akrim.core.actor import Actor
 
@@ -24,6 +26,7 @@ DEMO_USERS: list[tuple[str, str, list[str], list[str], str]] = [
     ("inspektor.skv", "SKV", ["Stockholm"], ["inspector"], "Skatteverket inspector, Stockholm"),
     ("analytiker.skv", "SKV", ["Stockholm"], ["analyst"], "Skatteverket analyst, Stockholm"),
     ("inspektor.pol", "POL", ["Stockholm"], ["inspector"], "Police inspector, Stockholm"),
+    ("inspektor.av", "AV", ["Stockholm"], ["inspector"], "AV inspector, Stockholm"),
     ("samordnare.av", "AV", ["Stockholm"], ["coordinator"], "AV coordinator, Stockholm"),
     ("inspektor.av.syd", "AV", ["Syd"], ["inspector"], "AV inspector, centre Syd"),
     ("nationell.lasare", "AV", [], ["national_reader"], "National steering-group reader"),
@@ -43,6 +46,9 @@ def demo_password() -> str:
 
 def setup_demo(*, companies: int, progress: Callable[[str, int, int], None]) -> None:
     """Migrate, generate and import the demo world (first time only), create demo users."""
+    from akrim.controls.services import import_history
+    from akrim.demo.controls import plan_demo_controls
+    from akrim.demo.sharing import seed_demo_rules
     from akrim.demo.world import generate_world
     from akrim.organisation.services import create_staff
     from akrim.registry.models import ImportBatch
@@ -54,6 +60,9 @@ def setup_demo(*, companies: int, progress: Callable[[str, int, int], None]) -> 
         world = Path(settings.VAR_DIR) / "demo-world"
         generate_world(world, companies=companies, seed=1, progress=progress)
         import_registers(actor=actor, folder=world, owner=DEMO_OWNER, progress=progress)
+    # Earlier controls in the extract become closed controls (idempotent, so every run
+    # brings an older demo database up to date).
+    import_history(actor=actor, owner=DEMO_OWNER, progress=progress)
     password = demo_password()
     for username, agency, centres, roles, _about in DEMO_USERS:
         if not User.objects.filter(username=username).exists():
@@ -66,6 +75,8 @@ def setup_demo(*, companies: int, progress: Callable[[str, int, int], None]) -> 
                 roles=roles,
             )
     User.objects.filter(username="admin").update(is_staff=True, is_superuser=True)
+    seed_demo_rules()
+    plan_demo_controls(today=timezone.localdate())
     print_logins(password)
 
 

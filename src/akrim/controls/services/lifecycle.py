@@ -7,6 +7,7 @@ that depends on the current state locks the control's row first (``select_for_up
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -20,6 +21,7 @@ from akrim.controls.models import (
     MOVES,
     TEAM_OPEN,
     Control,
+    ControlTip,
     ControlWorkplace,
     Participation,
     Status,
@@ -28,12 +30,16 @@ from akrim.controls.models import (
 from akrim.controls.services.common import CONTROL_CHARACTERS, locked, state, states, when
 from akrim.core.actor import Actor
 from akrim.core.errors import Conflict, InvalidInput
+from akrim.core.reference import sni_section
+from akrim.engines.exchange.opening_hours import parse_opening_hours
 from akrim.organisation.models import Agency, Centre, Membership, Staff
 from akrim.registry.models import Workplace
 
 MAX_WORKPLACES = 50
 MAX_PURPOSE = 2000
 MAX_REASON = 500
+MAX_TIPS = 20
+TIP_KEY = re.compile(r"[A-Za-z0-9_.:-]{1,40}")
 MAX_DURATION = dt.timedelta(days=7)
 
 # What each move is called in messages: "it can be <verb> only when it is <status>".
@@ -175,6 +181,53 @@ def _check_not_double_booked(control: Control, user_id: int, username: str) -> N
         )
 
 
+def closed_sites(
+    sites: Sequence[tuple[str, Workplace]], starts_at: dt.datetime
+) -> list[tuple[str, str]]:
+    """The workplaces that are closed when the control starts, by the register's
+    ``opening_hours`` (key, opening hours). A site whose hours cannot be read is not
+    counted as closed: the register is not a reason to block a plan."""
+    local = timezone.localtime(starts_at)
+    closed = []
+    for key, row in sites:
+        try:
+            hours = parse_opening_hours(row.opening_hours)
+        except ValueError:
+            continue
+        if not hours.is_open(local):
+            closed.append((key, row.opening_hours))
+    return closed
+
+
+def _check_opening_hours(
+    sites: Sequence[tuple[str, Workplace]], starts_at: dt.datetime, accepted: bool
+) -> list[str]:
+    """A control that starts while a site is closed is a conflict unless the planner
+    accepts it (an evening control of a restaurant's back office, say). Returns the keys
+    accepted as closed, for the audit entry."""
+    closed = closed_sites(sites, starts_at)
+    if closed and not accepted:
+        key, hours = closed[0]
+        raise Conflict(
+            "Workplace %(workplace)s is closed at %(start)s (opening hours: %(hours)s). "
+            "Choose another time or confirm that the control is planned outside the "
+            "opening hours.",
+            workplace=key,
+            start=when(starts_at),
+            hours=hours,
+        )
+    return [key for key, _ in closed]
+
+
+def _industry(sites: Sequence[tuple[str, Workplace]]) -> str:
+    """The SNI section of the first workplace's industry, or blank."""
+    for _key, row in sites:
+        section = sni_section(row.sni)
+        if section:
+            return section
+    return ""
+
+
 def _create(
     *,
     actor: Actor,
@@ -187,6 +240,8 @@ def _create(
     starts_at: dt.datetime,
     ends_at: dt.datetime,
     purpose: str,
+    outside_opening_hours: bool = False,
+    tips: Sequence[str] = (),
 ) -> Control:
     policies.check_may_plan(actor=actor, centre=centre.lower())
     centre_row = _centre(centre)
@@ -198,6 +253,8 @@ def _create(
         raise InvalidInput("The lead agency %(lead)s must take part in the control.", lead=lead)
     _check_members(centre_row, agency_rows, timezone.localdate(starts_at))
     sites = _workplaces(workplaces, actor)
+    tip_ids = _tips(tips)
+    closed = _check_opening_hours(sites, starts_at, outside_opening_hours)
     with transaction.atomic():
         control = Control.objects.create(
             centre=centre_row,
@@ -206,8 +263,10 @@ def _create(
             ends_at=ends_at,
             purpose=purpose,
             status=status,
+            industry=_industry(sites),
             created_by_id=actor.user_id,
         )
+        ControlTip.objects.bulk_create(ControlTip(control=control, tip_id=t) for t in tip_ids)
         if status in IN_FORCE:
             _check_workplaces_free(control, [key for key, _ in sites])
         ControlWorkplace.objects.bulk_create(
@@ -230,9 +289,24 @@ def _create(
                 "workplaces": [key for key, _ in sites],
                 "starts_at": starts_at.isoformat(),
                 "ends_at": ends_at.isoformat(),
+                "tips": tip_ids,
+                "planned_while_closed": closed,
             },
         )
     return control
+
+
+def _tips(tips: Sequence[str]) -> list[str]:
+    """Tip keys the control follows up: at most 20, each a key of at most 40 characters
+    of letters, digits and - _ . : (the key is kept, not looked up: tips may belong to
+    another agency's register or to the tips module)."""
+    keys = sorted({t.strip() for t in tips if t.strip()})
+    if len(keys) > MAX_TIPS or any(not TIP_KEY.fullmatch(k) for k in keys):
+        raise InvalidInput(
+            "Give at most %(max)s tip numbers of up to 40 letters, digits or - _ . :",
+            max=MAX_TIPS,
+        )
+    return keys
 
 
 def plan_control(
@@ -245,14 +319,18 @@ def plan_control(
     starts_at: dt.datetime,
     ends_at: dt.datetime,
     purpose: str,
+    outside_opening_hours: bool = False,
+    tips: Sequence[str] = (),
 ) -> Control:
     """Plan a joint control (status planned): it enters the calendar at once.
 
     Callable by a coordinator of ``centre`` or an administrator. ``agencies`` are agency
     codes and must all be members of the centre on the control's day; the lead agency is
     one of them; ``workplaces`` are workplace keys known in any agency's register.
+    ``tips`` are keys of tips the control follows up. A site closed at the start (by its
+    register ``opening_hours``) is a Conflict unless ``outside_opening_hours`` confirms it.
     Raises Forbidden, InvalidInput, or Conflict (a workplace planned by another centre at
-    an overlapping time).
+    an overlapping time; a site closed at the start).
     """
     return _create(
         actor=actor,
@@ -265,6 +343,8 @@ def plan_control(
         starts_at=starts_at,
         ends_at=ends_at,
         purpose=purpose,
+        outside_opening_hours=outside_opening_hours,
+        tips=tips,
     )
 
 
@@ -278,6 +358,8 @@ def draft_control(
     starts_at: dt.datetime,
     ends_at: dt.datetime,
     purpose: str,
+    outside_opening_hours: bool = False,
+    tips: Sequence[str] = (),
 ) -> Control:
     """Save a control as a draft: checked as ``plan_control`` does, but it books no
     workplace or person and opens no register data until ``mark_planned``.
@@ -295,6 +377,8 @@ def draft_control(
         starts_at=starts_at,
         ends_at=ends_at,
         purpose=purpose,
+        outside_opening_hours=outside_opening_hours,
+        tips=tips,
     )
 
 
