@@ -58,6 +58,7 @@ check: lint types test security
 ## make bench: import and generation benchmarks, JSON in bench/results/
 bench: install
 	$(PY) bench/run.py
+	$(PY) bench/controls.py
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache
