@@ -12,7 +12,9 @@ one record may be shown and on what legal basis.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -70,8 +72,38 @@ class Grant:
         return self.fields is None or field in self.fields
 
 
+# Within one request the rules are read once per (actor, category): a page that narrows
+# many querysets asks the same question many times. The cache lives only as long as the
+# request (``request_scope``, opened by ``GrantCacheMiddleware``), so a revoked rule or a
+# deactivated user still takes effect on the next request. Outside a request (commands,
+# services called directly) nothing is cached.
+_REQUEST_GRANTS: ContextVar[dict[tuple[Actor, str], list[Grant]] | None] = ContextVar(
+    "akrim_request_grants", default=None
+)
+
+
+@contextmanager
+def request_scope() -> Iterator[None]:
+    """Cache grants for the duration of one request."""
+    token = _REQUEST_GRANTS.set({})
+    try:
+        yield
+    finally:
+        _REQUEST_GRANTS.reset(token)
+
+
 def grants(*, actor: Actor, category: str) -> list[Grant]:
     """Every grant the actor holds for ``category`` under the current purpose."""
+    cache = _REQUEST_GRANTS.get()
+    if cache is None:
+        return _grants(actor=actor, category=category)
+    key = (actor, category)
+    if key not in cache:
+        cache[key] = _grants(actor=actor, category=category)
+    return list(cache[key])
+
+
+def _grants(*, actor: Actor, category: str) -> list[Grant]:
     if actor.agency is None or not actor.has_role(*READER_ROLES):
         return []
     found = [Grant(owner=actor.agency, fields=None, legal_basis=OWN_RECORDS)]
