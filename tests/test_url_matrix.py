@@ -21,6 +21,7 @@ LOGIN = 302  # anonymous visitors are sent to the login page
 POST_ONLY = (405, 405, 405, 405, 405)
 RECORDING = (LOGIN, 200, 403, 404, 404)  # the team records; the rest of the centre reads
 MISSING = (LOGIN, 404, 404, 404, 404)
+ANALYSTS_ONLY = (LOGIN, 403, 403, 403, 403)
 POST_AFTER_LOGIN = (LOGIN, 405, 405, 405, 405)  # on-site forms: login first, then the method
 
 # name -> (path template, expected status per persona, in PERSONAS order)
@@ -93,6 +94,13 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
         POST_AFTER_LOGIN,
     ),
     "controls:field_draft": ("/en/controls/{control}/field/draft/person-new/", POST_AFTER_LOGIN),
+    # risk-based selection: analysts and coordinators only (none of these personas)
+    "targeting:selection": ("/en/targeting/", ANALYSTS_ONLY),
+    "targeting:add_to_plan": ("/en/targeting/plan/", POST_AFTER_LOGIN),
+    "targeting:workplace": ("/en/targeting/workplaces/{workplace_id}/", ANALYSTS_ONLY),
+    "targeting:feedback": ("/en/targeting/feedback/", ANALYSTS_ONLY),
+    "targeting:coverage": ("/en/targeting/coverage/", ANALYSTS_ONLY),
+    "targeting:model": ("/en/targeting/models/999999/", ANALYSTS_ONLY),
 }
 NOT_PAGES = {"set_language"}  # POST-only language switch, tested in tests/accounts
 

@@ -10,6 +10,13 @@
     akrim createuser NAME --agency --centre --role [--api-token]
     akrim stats controls --year YYYY [--centre C] [--json]   figures of joint controls
     akrim controls tasks [--today DATE]      nightly: tasks for decisions past their deadline
+    akrim targeting rank --data DIR --out FILE.csv [--top N]
+                                             rank workplaces by risk (workplace_id,score,
+                                             reasons) and write FILE.model-card.md beside
+    akrim targeting score [--owner AGENCY]   nightly or on demand: score the registers in
+                                             the database (every owner when left out)
+    akrim targeting train [--owner AGENCY] [--activate] [--seed N]
+                                             retrain; prints old and new validation
     akrim <django command> ...               e.g. migrate, runserver, check
 
 Exit codes: 0 done, 1 refused or broken (message on stderr), 2 wrong usage.
@@ -37,6 +44,7 @@ OWN_COMMANDS = {
     "retention",
     "stats",
     "controls",
+    "targeting",
 }
 
 
@@ -105,6 +113,18 @@ def _parser() -> argparse.ArgumentParser:
     controls.add_argument(
         "--today", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD (default today)"
     )
+    targeting = sub.add_parser("targeting", help="risk-based selection of workplaces")
+    targeting_actions = targeting.add_subparsers(dest="action", required=True)
+    rank = targeting_actions.add_parser("rank", help="rank an extract's workplaces by risk")
+    rank.add_argument("--data", type=Path, required=True, help="register extract folder")
+    rank.add_argument("--out", type=Path, required=True, help="CSV file to write")
+    rank.add_argument("--top", type=int, default=None, help="write only the N highest")
+    score_db = targeting_actions.add_parser("score", help="score the registers in the database")
+    score_db.add_argument("--owner", default=None, help="agency code (default: every owner)")
+    train_db = targeting_actions.add_parser("train", help="retrain from the database")
+    train_db.add_argument("--owner", required=True, help="agency code whose registers")
+    train_db.add_argument("--activate", action="store_true", help="make the new model active")
+    train_db.add_argument("--seed", type=int, default=0)
     stats = sub.add_parser("stats", help="statistics (definitions: akrim.controls.stats)")
     stats.add_argument("subject", choices=["controls"])
     stats.add_argument("--year", required=True, help="e.g. 2025 (Swedish time)")
@@ -310,6 +330,126 @@ def cmd_controls(args: argparse.Namespace) -> int:
     return 0
 
 
+def _targeting_rank(args: argparse.Namespace) -> int:
+    """Score every workplace of an operating company in the extract; the model learns from
+    the extract's own earlier controls. Exit 1 when the extract is refused."""
+    from akrim.engines.exchange import ExtractInvalid, read_extract
+    from akrim.engines.scoring import compute_features, model_card, score, train
+
+    if args.top is not None and args.top < 1:
+        print("akrim targeting rank: --top must be at least 1", file=sys.stderr)
+        return 2
+    bars = Bars()
+    try:
+        extract = read_extract(args.data, progress=bars)
+    except ExtractInvalid as refused:
+        bars.close()
+        print(
+            f"akrim targeting rank: The extract was refused: {refused.total} problem(s).",
+            file=sys.stderr,
+        )
+        for problem in refused.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    features = compute_features(extract.tables, progress=bars)
+    model = train(features)
+    ranked = score(model, features)
+    bars.close()
+    for warning in extract.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if args.top is not None:
+        ranked = ranked.head(args.top)
+    out: Path = args.out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ranked.select("workplace_id", "score", "reasons").write_csv(out, float_precision=6)
+    card = out.parent / (out.name.removesuffix(".csv") + ".model-card.md")
+    card.write_text(model_card(model, features, source=str(args.data)), encoding="utf-8")
+    how = (
+        "prior weights (too little history)"
+        if model.fallback
+        else f"learned from {model.trained_on} earlier controls ({model.positives} found something)"
+    )
+    print(f"ranked {ranked.height} of {features.height} workplaces: {out} (model card: {card})")
+    print(f"  model: {how}")
+    return 0
+
+
+def _targeting_score(args: argparse.Namespace) -> int:
+    """Score the registers in the database (nightly or on demand), as the system."""
+    from akrim.core.actor import Actor
+    from akrim.core.errors import DomainError
+    from akrim.targeting.services import run_scoring, scored_owners
+
+    owners = [args.owner] if args.owner else scored_owners()
+    if not owners:
+        print("akrim targeting score: no register holds workplaces yet", file=sys.stderr)
+        return 1
+    for owner in owners:
+        bars = Bars()
+        try:
+            run = run_scoring(actor=Actor.system(), owner=owner, progress=bars)
+        except DomainError as error:
+            bars.close()
+            print(f"akrim targeting score: {error.message}", file=sys.stderr)
+            return 1
+        bars.close()
+        print(
+            f"scored {run.workplaces} workplaces of {run.owner.code}'s registers: run {run.pk}, "
+            f"model {run.model_id}, {run.seconds} s"
+        )
+    return 0
+
+
+def _metric(value: float | None) -> str:
+    return "-" if value is None else f"{value:.4f}"
+
+
+def _targeting_train(args: argparse.Namespace) -> int:
+    """Retrain from the database; print the old and the new model's validation."""
+    from akrim.core.actor import Actor
+    from akrim.core.errors import DomainError
+    from akrim.targeting.services import train_model
+
+    bars = Bars()
+    try:
+        result = train_model(
+            actor=Actor.system(),
+            owner=args.owner,
+            activate=args.activate,
+            seed=args.seed,
+            progress=bars,
+        )
+    except DomainError as error:
+        bars.close()
+        print(f"akrim targeting train: {error.message}", file=sys.stderr)
+        return 1
+    bars.close()
+    new, old = result.new, result.old
+    how = "prior weights (too little history)" if new.fallback else "learned"
+    print(
+        f"model {new.pk} for {args.owner.upper()}: {how} from {new.trained_on} controlled "
+        f"workplaces ({new.positives} with a finding); active: {'yes' if new.active else 'no'}"
+    )
+    old_title = f"old (model {old.pk})" if old else "old (none)"
+    print(f"  {'metric':<24} {old_title:>18} {f'new (model {new.pk})':>18}")
+    for name, before, after in result.metrics:
+        print(f"  {name:<24} {_metric(before):>18} {_metric(after):>18}")
+    if old and not new.active:
+        print(f"  model {old.pk} stays active; run again with --activate to switch")
+    return 0
+
+
+TARGETING: dict[str, Callable[[argparse.Namespace], int]] = {
+    "rank": _targeting_rank,
+    "score": _targeting_score,
+    "train": _targeting_train,
+}
+
+
+def cmd_targeting(args: argparse.Namespace) -> int:
+    return TARGETING[args.action](args)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "controls": cmd_controls,
     "stats": cmd_stats,
@@ -319,6 +459,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "audit": cmd_audit,
     "createuser": cmd_createuser,
     "demo": cmd_demo,
+    "targeting": cmd_targeting,
 }
 
 

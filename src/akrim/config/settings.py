@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "akrim.accounts",
     "akrim.registry",
     "akrim.controls",
+    "akrim.targeting",
     "akrim.api",
 ]
 

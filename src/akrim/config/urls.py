@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("audit/", include("akrim.audit.urls")),
     path("access/", include("akrim.access.urls")),
     path("controls/", include("akrim.controls.urls")),
+    path("targeting/", include("akrim.targeting.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -1,0 +1,1 @@
+"""Risk-based selection of workplaces: scoring runs, the selection list, feedback."""
