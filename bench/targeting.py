@@ -20,7 +20,10 @@ the top 1 % and top 5 % is measured for
 - the oracle: every pick a true violator while there are any.
 
 Scale: the scoring pipeline (read and validate the extract, compute the indicators, train,
-score, write the CSV) runs in a child process, timed per stage, with its peak RSS.
+score, write the CSV) runs in a child process, timed per stage, with its peak RSS: once as
+``akrim targeting rank`` reads (``read_for_scoring``: checks in blocks, only the columns
+scoring reads), once holding the whole validated extract (``read_extract``, as before) for
+comparison, and the command itself (``rank_command``: wall time and peak RSS only).
 ``--national`` does the same on a 1.2-million-company world (generated under bench/work/
 when missing: about a minute or two and 4 GiB) beside a plain DuckDB scan of the same CSV
 files, then measures its precision too (the parent then holds the extract: about 8 GiB).
@@ -226,10 +229,14 @@ def _mean(runs: list[dict[str, Any]]) -> dict[str, Any]:
 # --- Scale --------------------------------------------------------------------------------------
 
 
-def child_score(folder: Path, out: Path) -> None:
-    """The rank command's work, stage by stage (no Django); prints the stage times as JSON."""
+def child_score(folder: Path, out: Path, *, whole: bool = False) -> None:
+    """The rank command's work, stage by stage (no Django); prints the stage times as JSON.
+
+    ``whole``: read with ``read_extract`` (the whole validated extract held, as the command
+    did before ``read_for_scoring``), for comparison."""
     from akrim.engines.exchange import read_extract
     from akrim.engines.scoring import compute_features, model_card, score, train
+    from akrim.engines.scoring.extract import read_for_scoring
 
     times: dict[str, float] = {}
     start = time.perf_counter()
@@ -240,9 +247,11 @@ def child_score(folder: Path, out: Path) -> None:
         times[name] = round(now - start, 2)
         start = now
 
-    extract = read_extract(folder)
+    extract = read_extract(folder) if whole else read_for_scoring(folder)
     lap("read_validate")
+    rows = dict(extract.rows)
     features = compute_features(extract.tables)
+    del extract
     lap("indicators")
     model = train(features)
     lap("train")
@@ -252,7 +261,6 @@ def child_score(folder: Path, out: Path) -> None:
     card = out.parent / (out.name.removesuffix(".csv") + ".model-card.md")
     card.write_text(model_card(model, features, source=str(folder)), encoding="utf-8")
     lap("write")
-    rows = {name: frame.height for name, frame in extract.tables.items()}
     print(json.dumps({"stages": times, "rows": rows, "workplaces_scored": ranked.height}))
 
 
@@ -276,7 +284,19 @@ def child_duckdb(folder: Path) -> None:
 def scale(folder: Path, companies: int, with_duckdb: bool) -> dict[str, Any]:
     out = WORK / f"targeting-{companies}.csv"
     here = str(Path(__file__).resolve())
-    result = {"scoring": measured([sys.executable, here, "--child-score", str(folder), str(out)])}
+    result: dict[str, Any] = {
+        "scoring": measured([sys.executable, here, "--child-score", str(folder), str(out)])
+    }
+    whole = out.with_name(out.stem + "-whole.csv")
+    result["scoring_whole_extract"] = measured(
+        [sys.executable, here, "--child-score-whole", str(folder), str(whole)]
+    )
+    result["same_ranking_as_whole_extract"] = out.read_bytes() == whole.read_bytes()
+    command = out.with_name(out.stem + "-command.csv")
+    result["rank_command"] = measured(
+        [sys.executable, "-m", "akrim.cli", "targeting", "rank", "--data", str(folder),
+         "--out", str(command)]
+    )  # fmt: skip
     if with_duckdb:
         result["duckdb_scan"] = measured([sys.executable, here, "--child-duckdb", str(folder)])
         result["ratio_scoring_to_duckdb_scan"] = round(
@@ -315,8 +335,8 @@ def bench_size(companies: int, seeds: list[int], *, national: bool = False) -> d
 
 
 def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] == "--child-score":
-        child_score(Path(sys.argv[2]), Path(sys.argv[3]))
+    if len(sys.argv) > 1 and sys.argv[1] in ("--child-score", "--child-score-whole"):
+        child_score(Path(sys.argv[2]), Path(sys.argv[3]), whole=sys.argv[1].endswith("whole"))
         return
     if len(sys.argv) > 1 and sys.argv[1] == "--child-duckdb":
         child_duckdb(Path(sys.argv[2]))

@@ -101,6 +101,17 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "targeting:feedback": ("/en/targeting/feedback/", ANALYSTS_ONLY),
     "targeting:coverage": ("/en/targeting/coverage/", ANALYSTS_ONLY),
     "targeting:model": ("/en/targeting/models/999999/", ANALYSTS_ONLY),
+    "targeting:activate_model": ("/en/targeting/models/999999/activate/", POST_AFTER_LOGIN),
+    # reports and dashboards: the national steering group, coordinators, analysts, admins
+    "reporting:list": ("/en/reports/", ANALYSTS_ONLY),
+    "reporting:dashboard": ("/en/reports/dashboard/?year=2025", ANALYSTS_ONLY),
+    "reporting:dashboard_csv": ("/en/reports/dashboard/by_month.csv?year=2025", ANALYSTS_ONLY),
+    "reporting:dashboard_xlsx": ("/en/reports/dashboard/by_month.xlsx?year=2025", ANALYSTS_ONLY),
+    "reporting:detail": ("/en/reports/999999/", ANALYSTS_ONLY),
+    "reporting:edit_section": ("/en/reports/999999/sections/controls/", ANALYSTS_ONLY),
+    "reporting:pdf": ("/en/reports/999999/report.pdf", ANALYSTS_ONLY),
+    "reporting:xlsx": ("/en/reports/999999/report.xlsx", ANALYSTS_ONLY),
+    "reporting:sign": ("/en/reports/999999/sign/", POST_AFTER_LOGIN),
 }
 NOT_PAGES = {"set_language"}  # POST-only language switch, tested in tests/accounts
 

@@ -10,13 +10,16 @@
     akrim createuser NAME --agency --centre --role [--api-token]
     akrim stats controls --year YYYY [--centre C] [--json]   figures of joint controls
     akrim controls tasks [--today DATE]      nightly: tasks for decisions past their deadline
-    akrim targeting rank --data DIR --out FILE.csv [--top N]
+    akrim targeting rank --data DIR --out FILE.csv [--top N] [--model M.json]
+                         [--save-model M.json] [--language en|sv]
                                              rank workplaces by risk (workplace_id,score,
                                              reasons) and write FILE.model-card.md beside
     akrim targeting score [--owner AGENCY]   nightly or on demand: score the registers in
                                              the database (every owner when left out)
     akrim targeting train [--owner AGENCY] [--activate] [--seed N]
                                              retrain; prints old and new validation
+    akrim report build --kind interim|annual --period 2022H1|2025 --out FILE.pdf
+                      [--cutoff YYYY-MM-DD]  a report to the Government: PDF, XLSX beside
     akrim <django command> ...               e.g. migrate, runserver, check
 
 Exit codes: 0 done, 1 refused or broken (message on stderr), 2 wrong usage.
@@ -45,6 +48,7 @@ OWN_COMMANDS = {
     "stats",
     "controls",
     "targeting",
+    "report",
 }
 
 
@@ -119,6 +123,13 @@ def _parser() -> argparse.ArgumentParser:
     rank.add_argument("--data", type=Path, required=True, help="register extract folder")
     rank.add_argument("--out", type=Path, required=True, help="CSV file to write")
     rank.add_argument("--top", type=int, default=None, help="write only the N highest")
+    rank.add_argument(
+        "--model", type=Path, default=None, help="use this stored model (JSON) instead of training"
+    )
+    rank.add_argument("--save-model", type=Path, default=None, help="write the model as JSON")
+    rank.add_argument(
+        "--language", choices=["en", "sv"], default="en", help="language of the reasons"
+    )
     score_db = targeting_actions.add_parser("score", help="score the registers in the database")
     score_db.add_argument("--owner", default=None, help="agency code (default: every owner)")
     train_db = targeting_actions.add_parser("train", help="retrain from the database")
@@ -130,7 +141,20 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("--year", required=True, help="e.g. 2025 (Swedish time)")
     stats.add_argument("--centre", default=None, help="a centre's code or name; all if left out")
     stats.add_argument("--json", action="store_true", help="print the figures as JSON")
+    report = sub.add_parser("report", help="reports to the Government (akrim.reporting)")
+    report.add_argument("action", choices=["build"])
+    report.add_argument("--kind", required=True, choices=["interim", "annual"])
+    report.add_argument("--period", required=True, help="2025 (annual) or 2022H1 (interim)")
+    report.add_argument("--out", required=True, type=Path, help="the PDF; the XLSX goes beside")
+    report.add_argument("--cutoff", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD")
     return parser
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Build a report (PDF and XLSX beside it) with the narrative saved for it, if any."""
+    from akrim.reporting.commands import build_to_files
+
+    return build_to_files(args)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -333,15 +357,23 @@ def cmd_controls(args: argparse.Namespace) -> int:
 def _targeting_rank(args: argparse.Namespace) -> int:
     """Score every workplace of an operating company in the extract; the model learns from
     the extract's own earlier controls. Exit 1 when the extract is refused."""
-    from akrim.engines.exchange import ExtractInvalid, read_extract
-    from akrim.engines.scoring import compute_features, model_card, score, train
+    from akrim.engines.exchange import ExtractInvalid
+    from akrim.engines.scoring import Model, compute_features, model_card, score, train
+    from akrim.engines.scoring.extract import read_for_scoring
 
     if args.top is not None and args.top < 1:
         print("akrim targeting rank: --top must be at least 1", file=sys.stderr)
         return 2
+    stored: Model | None = None
+    if args.model is not None:
+        try:
+            stored = Model.load(args.model)
+        except ValueError as error:
+            print(f"akrim targeting rank: {error}", file=sys.stderr)
+            return 1
     bars = Bars()
     try:
-        extract = read_extract(args.data, progress=bars)
+        extract = read_for_scoring(args.data, progress=bars)
     except ExtractInvalid as refused:
         bars.close()
         print(
@@ -351,11 +383,12 @@ def _targeting_rank(args: argparse.Namespace) -> int:
         for problem in refused.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
-    features = compute_features(extract.tables, progress=bars)
-    model = train(features)
-    ranked = score(model, features)
+    warnings, features = extract.warnings, compute_features(extract.tables, progress=bars)
+    del extract  # free the extract before training and scoring
+    model = stored or train(features)
+    ranked = score(model, features, language=args.language)
     bars.close()
-    for warning in extract.warnings:
+    for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if args.top is not None:
         ranked = ranked.head(args.top)
@@ -364,8 +397,13 @@ def _targeting_rank(args: argparse.Namespace) -> int:
     ranked.select("workplace_id", "score", "reasons").write_csv(out, float_precision=6)
     card = out.parent / (out.name.removesuffix(".csv") + ".model-card.md")
     card.write_text(model_card(model, features, source=str(args.data)), encoding="utf-8")
+    if args.save_model is not None:
+        args.save_model.parent.mkdir(parents=True, exist_ok=True)
+        model.save(args.save_model)
     how = (
-        "prior weights (too little history)"
+        f"stored in {args.model} (not retrained)"
+        if stored
+        else "prior weights (too little history)"
         if model.fallback
         else f"learned from {model.trained_on} earlier controls ({model.positives} found something)"
     )
@@ -460,6 +498,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "createuser": cmd_createuser,
     "demo": cmd_demo,
     "targeting": cmd_targeting,
+    "report": cmd_report,
 }
 
 

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "akrim.registry",
     "akrim.controls",
     "akrim.targeting",
+    "akrim.reporting",
     "akrim.api",
 ]
 

@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("access/", include("akrim.access.urls")),
     path("controls/", include("akrim.controls.urls")),
     path("targeting/", include("akrim.targeting.urls")),
+    path("reports/", include("akrim.reporting.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

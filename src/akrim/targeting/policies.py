@@ -53,6 +53,15 @@ def check_may_score(*, actor: Actor, owner: str) -> None:
         )
 
 
+def may_score(*, actor: Actor, owner: str) -> bool:
+    """``check_may_score`` as a yes or no (e.g. whether to offer "make active")."""
+    try:
+        check_may_score(actor=actor, owner=owner)
+    except Forbidden:
+        return False
+    return True
+
+
 def centres_of(*, actor: Actor, all_centres: list[str]) -> list[str]:
     """The centres whose selection list the actor may open: their own; administrators
     every centre."""

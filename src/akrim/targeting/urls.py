@@ -10,4 +10,5 @@ urlpatterns: list[URLPattern] = [
     path("feedback/", views.feedback, name="feedback"),
     path("coverage/", views.coverage, name="coverage"),
     path("models/<int:model_id>/", views.model, name="model"),
+    path("models/<int:model_id>/activate/", views.activate_model, name="activate_model"),
 ]

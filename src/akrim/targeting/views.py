@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -25,6 +26,7 @@ from akrim.core.actor import Actor
 from akrim.core.errors import Conflict, InvalidInput
 from akrim.core.http import domain_errors_as_pages
 from akrim.core.requests import actor_from_request
+from akrim.organisation.models import Agency
 from akrim.targeting import policies, queries, services
 
 WEEKDAY_NAMES = (
@@ -168,7 +170,22 @@ def feedback(request: HttpRequest) -> HttpResponse:
         figures = queries.feedback(actor=actor, owner=str(request.GET.get("owner", "")))
     except InvalidInput as invalid:
         return render(request, "targeting/feedback.html", {"error": invalid.message}, status=400)
-    return render(request, "targeting/feedback.html", {"f": figures})
+    may_activate = bool(figures.owner) and policies.may_score(actor=actor, owner=figures.owner)
+    return render(request, "targeting/feedback.html", {"f": figures, "may_activate": may_activate})
+
+
+@login_required
+@require_POST
+@domain_errors_as_pages
+def activate_model(request: HttpRequest, model_id: int) -> HttpResponse:
+    """Make a kept model its owner's active one (the next scoring run uses it); back to
+    the feedback page."""
+    row = services.activate_model(actor=actor_from_request(request), model_id=model_id)
+    messages.success(
+        request, _("Model %(id)s is now the active model; the next run uses it.") % {"id": row.pk}
+    )
+    owner = Agency.objects.get(pk=row.owner_id).code
+    return HttpResponseRedirect(f"{reverse('targeting:feedback')}?{urlencode({'owner': owner})}")
 
 
 @login_required

@@ -396,10 +396,15 @@ def _phoenix(ctx: _Context) -> pl.DataFrame:
         )
         .select("org_no", "failed")
     )
+    # Only the companies of a candidate pair matter: filter before ``unique`` so that the
+    # person-company pairs of every other company are never gathered.
+    involved = pl.concat([pairs.get_column("org_no"), pairs.get_column("failed")]).unique()
     people = pl.concat(
         [
-            _table(ctx.frames, "roles").select("org_no", "person_id"),
-            _table(ctx.frames, "payroll").select("org_no", "person_id"),
+            _table(ctx.frames, name)
+            .select("org_no", "person_id")
+            .filter(pl.col("org_no").is_in(involved.implode()))
+            for name in ("roles", "payroll")
         ]
     ).unique()
     shared = (

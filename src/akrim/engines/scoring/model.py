@@ -19,8 +19,10 @@ chance that a control finds something. An analyst can redo any score by hand fro
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -117,6 +119,48 @@ class Model:
             priors={str(k): float(v) for k, v in data.get("priors", {}).items()},
         )
 
+    @classmethod
+    def load(cls, path: Path) -> Model:
+        """A model written by :meth:`save`. Raises ValueError naming what is wrong: the file
+        cannot be read, is not JSON, lacks a field, or names an indicator this version does
+        not compute (or gives no weight or scale for one it names)."""
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except OSError as error:
+            raise ValueError(f"cannot read the model file {path}: {error.strerror}") from error
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ValueError(f"the model file {path} is not JSON: {error}") from error
+        if not isinstance(data, dict):
+            raise ValueError(f"the model file {path} does not hold a model")
+        try:
+            model = cls.from_json(data)
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise ValueError(f"the model file {path} does not hold a model: {error!r}") from error
+        unknown = [code for code in model.indicators if code not in BY_CODE]
+        unweighted = [
+            code
+            for code in model.indicators
+            if code not in model.weights or code not in model.scale
+        ]
+        if unknown or unweighted or not model.calibration:
+            problem = (
+                f"unknown indicator(s) {', '.join(unknown)}"
+                if unknown
+                else f"no weight or scale for {', '.join(unweighted)}"
+                if unweighted
+                else "no calibration"
+            )
+            raise ValueError(f"the model file {path} does not fit this version: {problem}")
+        values = [model.intercept, *model.weights.values(), *model.scale.values()]
+        values += [v for point in model.calibration for v in point]
+        if not all(math.isfinite(v) for v in values) or any(v == 0 for v in model.scale.values()):
+            raise ValueError(f"the model file {path} holds a weight that is not a number")
+        return model
+
+    def save(self, path: Path) -> None:
+        """Write the model as JSON (``to_json``), for :meth:`load` to read back exactly."""
+        Path(path).write_text(json.dumps(self.to_json(), indent=2) + "\n", encoding="utf-8")
+
     def contributions(self, features: pl.DataFrame) -> F64:
         """Rows × indicators: ``weight * value / scale`` (log-odds)."""
         values = _matrix(features, self.indicators)
@@ -171,18 +215,27 @@ def train(features: pl.DataFrame, *, seed: int = 0) -> Model:
     )
 
 
-def score(model: Model, features: pl.DataFrame, *, top_reasons: int = 3) -> pl.DataFrame:
+LANGUAGES = ("en", "sv")
+"""Languages of the reasons: the catalogue's ``reason_en`` and ``reason_sv``."""
+
+
+def score(
+    model: Model, features: pl.DataFrame, *, top_reasons: int = 3, language: str = "en"
+) -> pl.DataFrame:
     """Calibrated score per workplace, each indicator's contribution and the reasons.
 
     Columns: ``workplace_id``, ``score`` (0..1), ``contrib_<code>`` per indicator of the
-    model (log-odds), ``reasons`` (the ``reason_en`` of the largest positive contributions of
-    at least :data:`MIN_REASON`, at most ``top_reasons``, joined by "; "; empty when none).
-    Sorted by score, highest first; ties by workplace_id.
+    model (log-odds), ``reasons`` (the ``reason_en``, or ``reason_sv`` for ``language="sv"``,
+    of the largest positive contributions of at least :data:`MIN_REASON`, at most
+    ``top_reasons``, joined by "; "; empty when none). Sorted by score, highest first; ties
+    by workplace_id. Raises ValueError for a language not in :data:`LANGUAGES`.
     """
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}: choose one of {', '.join(LANGUAGES)}")
     contributions = model.contributions(features)
     raw = _sigmoid(model.intercept + contributions.sum(axis=1))
     calibrated = model.calibrate(raw)
-    reasons = _reasons(contributions, model.indicators, top_reasons)
+    reasons = _reasons(contributions, model.indicators, top_reasons, language)
     frame = pl.DataFrame(
         {
             "workplace_id": features.get_column("workplace_id"),
@@ -334,12 +387,15 @@ def _prior_validation(x: F64, y: F64, priors: F64) -> dict[str, float]:
     return result
 
 
-def _reasons(contributions: F64, codes: tuple[str, ...], top: int) -> pl.Series:
+def _reasons(
+    contributions: F64, codes: tuple[str, ...], top: int, language: str = "en"
+) -> pl.Series:
     n = contributions.shape[0]
     if n == 0 or not codes or top <= 0:
         return pl.Series("reasons", [""] * n, dtype=pl.String)
     order = np.argsort(-contributions, axis=1, kind="stable")[:, :top]
-    texts = pl.Series([BY_CODE[c].reason_en for c in codes], dtype=pl.String)
+    words = [BY_CODE[c].reason_sv if language == "sv" else BY_CODE[c].reason_en for c in codes]
+    texts = pl.Series(words, dtype=pl.String)
     parts = []
     for k in range(order.shape[1]):  # at most ``top`` passes, each over all rows at once
         index = order[:, k]

@@ -1,0 +1,1 @@
+"""Reports to the Government and dashboards, built from the data (issue 6)."""

@@ -1,0 +1,73 @@
+"""The sections of a report, following the Government's assignment. A section whose module
+does not exist yet says so plainly (``missing``) instead of showing figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Section:
+    slug: str
+    title: str  # Swedish: the report is written in Swedish
+    tables: tuple[str, ...]  # table names shown in the section
+    missing: str = ""  # what the data does not hold yet
+
+
+_NO_MODULE = (
+    "akrim har ännu ingen modul för {what}. Avsnittet innehåller därför inga siffror ur "
+    "systemet; uppgifterna lämnas i den löpande texten."
+)
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "centres",
+        "Regionala centrum – inrättande och bemanning",
+        ("memberships", "members_per_year", "by_centre"),
+    ),
+    Section(
+        "controls",
+        "Myndighetsgemensamma kontroller – planerade, genomförda och uppföljda",
+        (
+            "by_status",
+            "growth",
+            "target",
+            "by_month",
+            "by_industry",
+            "decisions",
+            "people",
+        ),
+    ),
+    Section(
+        "methods",
+        "Metodutveckling och kompetensutveckling",
+        (),
+        _NO_MODULE.format(what="metoder och utbildning"),
+    ),
+    Section(
+        "campaigns",
+        "Informationsinsatser och deras utvärdering",
+        (),
+        _NO_MODULE.format(what="informationsinsatser och utvärdering"),
+    ),
+    Section(
+        "partners",
+        "Samråd med arbetsmarknadens parter",
+        (),
+        _NO_MODULE.format(what="samråd med arbetsmarknadens parter"),
+    ),
+    Section(
+        "organised_crime",
+        "Samordning med den myndighetsgemensamma satsningen mot organiserad brottslighet",
+        (),
+        _NO_MODULE.format(what="samordningen med satsningen mot organiserad brottslighet"),
+    ),
+    Section(
+        "adoption",
+        "Varaktig förankring i myndigheternas ordinarie verksamhet",
+        ("by_agency",),
+        "Modulen för metoder och förankring finns ännu inte; tabellen visar myndigheternas "
+        "deltagande i de gemensamma kontrollerna.",
+    ),
+)
+BY_SLUG = {s.slug: s for s in SECTIONS}
