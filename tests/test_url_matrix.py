@@ -112,6 +112,23 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "reporting:pdf": ("/en/reports/999999/report.pdf", ANALYSTS_ONLY),
     "reporting:xlsx": ("/en/reports/999999/report.xlsx", ANALYSTS_ONLY),
     "reporting:sign": ("/en/reports/999999/sign/", POST_AFTER_LOGIN),
+    # training: a session at Stockholm where skv_inspector completed the course
+    "training:index": ("/en/training/", (LOGIN, 200, 200, 200, 200)),
+    "training:session": ("/en/training/sessions/{session}/", (LOGIN, 200, 200, 404, 404)),
+    "training:enrol": ("/en/training/sessions/{session}/enrol/", POST_ONLY),
+    "training:record_result": (
+        "/en/training/sessions/{session}/enrolments/{completion}/",
+        POST_ONLY,
+    ),
+    "training:create_session": ("/en/training/sessions/new/", POST_ONLY),
+    "training:add_rule": ("/en/training/rules/new/", POST_ONLY),
+    # the auditor works in no centre: no coverage to show
+    "training:coverage": ("/en/training/coverage/", (LOGIN, 200, 200, 200, 404)),
+    "training:mine": ("/en/training/mine/", (LOGIN, 200, 200, 200, 200)),
+    "training:certificate": (
+        "/en/training/completions/{completion}/certificate.pdf",
+        (LOGIN, 200, 404, 404, 404),
+    ),
 }
 NOT_PAGES = {"set_language"}  # POST-only language switch, tested in tests/accounts
 
@@ -146,9 +163,14 @@ def test_url_answers_each_persona_as_expected(
     assert workplace is not None
     template, expected = MATRIX[name]
     control, place = _control() if "{control}" in template else (0, 0)
+    session, completion = (
+        _completion() if "{session}" in template or "{completion}" in template else (0, 0)
+    )
     url = template.format(
         control=control,
         place=place,
+        session=session,
+        completion=completion,
         org_no=company.org_no,
         person_id=person.person_id,
         workplace_id=workplace.workplace_id,
@@ -190,3 +212,33 @@ def _control() -> tuple[int, int]:
     services.assign_team_member(actor=coordinator, control_id=control.pk, username="skv_inspector")
     services.mark_prepared(actor=coordinator, control_id=control.pk)
     return control.pk, control.workplaces.get().pk
+
+
+def _completion() -> tuple[int, int]:
+    """A training session at Stockholm that skv_inspector attended and completed: the
+    session's id and the completion's (the enrolment's) id."""
+    import datetime as dt
+
+    from django.contrib.auth.models import User
+
+    from akrim.organisation.queries import actor_for_user
+    from akrim.training import services as training
+
+    coordinator = actor_for_user(User.objects.get(username="coordinator"))
+    session = training.create_session(
+        actor=coordinator,
+        course="trafficking-indicators",
+        centre="stockholm",
+        held_on=dt.date(2025, 3, 10),
+        capacity=5,
+        place="Centre office",
+    )
+    inspector = actor_for_user(User.objects.get(username="skv_inspector"))
+    enrolment = training.enrol(actor=inspector, session_id=session.pk)
+    training.record_result(
+        actor=coordinator,
+        enrolment_id=enrolment.pk,
+        attended=True,
+        completed_on=dt.date(2025, 3, 10),
+    )
+    return session.pk, enrolment.pk

@@ -20,6 +20,9 @@
                                              retrain; prints old and new validation
     akrim report build --kind interim|annual --period 2022H1|2025 --out FILE.pdf
                       [--cutoff YYYY-MM-DD]  a report to the Government: PDF, XLSX beside
+    akrim survey analyse --responses FILE.csv --out FILE.json
+                                             survey estimates, changes, difference-in-
+                                             differences (akrim.engines.surveys)
     akrim <django command> ...               e.g. migrate, runserver, check
 
 Exit codes: 0 done, 1 refused or broken (message on stderr), 2 wrong usage.
@@ -49,6 +52,7 @@ OWN_COMMANDS = {
     "controls",
     "targeting",
     "report",
+    "survey",
 }
 
 
@@ -147,6 +151,10 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--period", required=True, help="2025 (annual) or 2022H1 (interim)")
     report.add_argument("--out", required=True, type=Path, help="the PDF; the XLSX goes beside")
     report.add_argument("--cutoff", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD")
+    survey = sub.add_parser("survey", help="campaign survey statistics (akrim.engines.surveys)")
+    survey.add_argument("action", choices=["analyse"])
+    survey.add_argument("--responses", type=Path, required=True, help="the responses CSV")
+    survey.add_argument("--out", type=Path, required=True, help="the JSON to write")
     return parser
 
 
@@ -155,6 +163,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     from akrim.reporting.commands import build_to_files
 
     return build_to_files(args)
+
+
+def cmd_survey(args: argparse.Namespace) -> int:
+    """Analyse a survey's responses; exit 1 with nothing written when the file is refused."""
+    from akrim.engines.surveys.command import analyse_to_file
+
+    return analyse_to_file(args.responses, args.out)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -499,6 +514,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": cmd_demo,
     "targeting": cmd_targeting,
     "report": cmd_report,
+    "survey": cmd_survey,
 }
 
 
@@ -511,7 +527,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         execute_from_command_line(["akrim", *argv])
         return 0
     args = _parser().parse_args(argv)
-    if args.command != "demo-world":
+    if args.command not in {"demo-world", "survey"}:  # pure engines need no Django
         _setup_django()
         from django.utils import translation
 

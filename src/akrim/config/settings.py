@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "akrim.controls",
     "akrim.targeting",
     "akrim.reporting",
+    "akrim.training",
     "akrim.api",
 ]
 

@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("controls/", include("akrim.controls.urls")),
     path("targeting/", include("akrim.targeting.urls")),
     path("reports/", include("akrim.reporting.urls")),
+    path("training/", include("akrim.training.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

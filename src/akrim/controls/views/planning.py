@@ -33,6 +33,7 @@ from akrim.core.actor import Actor
 from akrim.core.errors import Conflict, DomainError, Forbidden, InvalidInput
 from akrim.core.http import domain_errors_as_pages
 from akrim.core.requests import actor_from_request
+from akrim.training import queries as training_queries
 
 MOVE_LABELS = {
     Status.PLANNED: gettext_lazy("Plan (leave draft)"),
@@ -232,6 +233,7 @@ def _page(
             "where": where,
             "form": request.POST if error else {},
             "today": timezone.localdate(),
+            "staffing_warnings": training_queries.staffing_warnings(control),
         },
         status=error.status if error else 200,
     )

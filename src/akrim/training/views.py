@@ -1,0 +1,161 @@
+"""Training pages: courses and sessions, a session, coverage, my training, certificates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from akrim.core.errors import InvalidInput
+from akrim.core.http import domain_errors_as_pages
+from akrim.core.requests import actor_from_request
+from akrim.training import queries, services
+from akrim.training.policies import is_centre_coordinator
+
+
+@login_required
+@domain_errors_as_pages
+def index(request: HttpRequest) -> HttpResponse:
+    actor = actor_from_request(request)
+    return render(
+        request,
+        "training/index.html",
+        {
+            "courses": queries.courses(),
+            "sessions": queries.sessions(actor=actor),
+            "coordinated": sorted(c for c in actor.centres if is_centre_coordinator(actor, c)),
+        },
+    )
+
+
+@login_required
+@domain_errors_as_pages
+def session(request: HttpRequest, id: int) -> HttpResponse:
+    page = queries.session_page(actor=actor_from_request(request), id=id)
+    return render(request, "training/session.html", {"p": page})
+
+
+@require_POST
+@login_required
+@domain_errors_as_pages
+def enrol(request: HttpRequest, id: int) -> HttpResponse:
+    services.enrol(actor=actor_from_request(request), session_id=id)
+    return HttpResponseRedirect(reverse("training:session", args=[id]))
+
+
+def _date(value: str, field: str) -> dt.date | None:
+    """A date written 2025-05-06, or None when empty; anything else is refused (400)."""
+    if not value:
+        return None
+    try:
+        if len(value) == 10:
+            return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise InvalidInput("%(field)s must be a date like 2025-05-06.", field=field)
+
+
+@require_POST
+@login_required
+@domain_errors_as_pages
+def record_result(request: HttpRequest, id: int, enrolment_id: int) -> HttpResponse:
+    services.record_result(
+        actor=actor_from_request(request),
+        enrolment_id=enrolment_id,
+        attended=request.POST.get("attended") == "on",
+        completed_on=_date(request.POST.get("completed_on", "").strip(), "The completion date"),
+    )
+    return HttpResponseRedirect(reverse("training:session", args=[id]))
+
+
+def _int(value: str, field: str) -> int:
+    if not value.isdigit() or len(value) > 6:
+        raise InvalidInput("%(field)s must be a whole number.", field=field)
+    return int(value)
+
+
+@require_POST
+@login_required
+@domain_errors_as_pages
+def create_session(request: HttpRequest) -> HttpResponse:
+    """A coordinator plans a session of a course at their centre."""
+    post = request.POST
+    held_on = _date(post.get("held_on", "").strip(), "The session date")
+    if held_on is None:
+        raise InvalidInput("The session date must be a date like 2025-05-06.")
+    trainers = [t.strip() for t in post.get("trainers", "").split(",") if t.strip()]
+    session = services.create_session(
+        actor=actor_from_request(request),
+        course=post.get("course", "")[:40],
+        centre=post.get("centre", "")[:20],
+        held_on=held_on,
+        capacity=_int(post.get("capacity", "").strip(), "Capacity"),
+        place=post.get("place", ""),
+        online=post.get("online") == "on",
+        trainers=trainers[:20],
+    )
+    return HttpResponseRedirect(reverse("training:session", args=[session.pk]))
+
+
+@require_POST
+@login_required
+@domain_errors_as_pages
+def add_rule(request: HttpRequest) -> HttpResponse:
+    """A coordinator sets a staffing rule for their centre."""
+    centre = request.POST.get("centre", "")[:20]
+    services.add_staffing_rule(
+        actor=actor_from_request(request),
+        centre=centre,
+        course=request.POST.get("course", "")[:40],
+        name=request.POST.get("name", ""),
+    )
+    return HttpResponseRedirect(reverse("training:coverage") + f"?centre={centre}")
+
+
+@login_required
+@domain_errors_as_pages
+def coverage(request: HttpRequest) -> HttpResponse:
+    actor = actor_from_request(request)
+    centre = request.GET.get("centre") or (sorted(actor.centres)[0] if actor.centres else "")
+    if len(centre) > 20:
+        raise InvalidInput("Unknown centre.")
+    result = queries.coverage(actor=actor, centre=centre)
+    return render(
+        request,
+        "training/coverage.html",
+        {
+            "cov": result,
+            "rules": queries.staffing_rules(centre=centre),
+            "courses": queries.courses(),
+            "may_set_rules": is_centre_coordinator(actor, centre),
+        },
+    )
+
+
+@login_required
+@domain_errors_as_pages
+def mine(request: HttpRequest) -> HttpResponse:
+    actor = actor_from_request(request)
+    return render(
+        request,
+        "training/mine.html",
+        {"enrolments": queries.my_training(actor=actor), "today": queries.today()},
+    )
+
+
+@login_required
+@domain_errors_as_pages
+def certificate(request: HttpRequest, id: int) -> HttpResponse:
+    from weasyprint import HTML  # type: ignore[import-untyped]
+
+    enrolment = queries.certificate(actor=actor_from_request(request), id=id)
+    html = render_to_string("training/certificate.html", {"e": enrolment})
+    pdf = bytes(HTML(string=html).write_pdf())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="certificate-{enrolment.pk}.pdf"'
+    return response
