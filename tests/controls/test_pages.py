@@ -227,6 +227,7 @@ def test_the_task_list_shows_passed_deadlines_of_the_agency(
         decided_on=start,
         deadline=start + dt.timedelta(days=14),
     )
+    assert services.create_due_tasks(actor=actor) == 1  # the nightly run
     page = client_for("coordinator").get("/en/controls/tasks/")
     assert page.status_code == 200
     task = Task.objects.get()

@@ -47,12 +47,20 @@ def test_moving_the_clock_deletes_exactly_the_expired_rows(imported: ImportResul
 def test_payroll_months_and_controls_follow_their_categories(imported: ImportResult) -> None:
     DataCategory.objects.filter(code="payroll").update(retention_days=60)
     DataCategory.objects.filter(code="control").update(retention_days=30)
+    DataCategory.objects.filter(code="right_to_work").update(retention_days=None)
+    before_controls = m.ControlRecord.objects.count()
     result = purge_expired(actor=Actor.system(), today=dt.date(2026, 11, 28))
     assert result.deleted["Payroll"] > 0
     assert not m.Payroll.objects.filter(period__lt="2026-09").exists()
     assert m.Payroll.objects.filter(period="2026-10").exists()
-    assert not m.ControlRecord.objects.filter(date__lt=dt.date(2026, 10, 29)).exists()
+    old_controls = m.ControlRecord.objects.filter(date__lt=dt.date(2026, 10, 29))
+    # a control record whose people met are still kept (their own category) stays with them
+    assert not old_controls.filter(encounters__isnull=True).exists()
     assert not m.FindingRecord.objects.filter(control__date__lt=dt.date(2026, 10, 29)).exists()
+    encounters = m.Encounter.objects.filter(control__date__lt=dt.date(2026, 10, 29))
+    assert encounters.exists()  # right_to_work has no retention set here: nothing lost
+    assert old_controls.count() == encounters.values("control").distinct().count()
+    assert result.deleted["ControlRecord"] == before_controls - m.ControlRecord.objects.count()
 
 
 def test_only_the_system_or_an_administrator_purges(cast: Cast) -> None:

@@ -214,6 +214,11 @@ def plannable_centres(*, actor: Actor) -> list[Centre]:
     return [c for c in centres if policies.may_coordinate(actor=actor, centre=c.code)]
 
 
+def agency_codes() -> list[str]:
+    """Every agency's code, for choice lists."""
+    return list(Agency.objects.order_by("code").values_list("code", flat=True))
+
+
 def centre_members(*, centre: Centre, day: dt.date) -> list[Agency]:
     """The agencies that are members of ``centre`` on ``day`` (who may take part)."""
     memberships = Membership.objects.filter(centre=centre).select_related("agency")

@@ -64,7 +64,13 @@ def purge_expired(*, actor: Actor, today: dt.date) -> PurgeResult:
             if keep is None:
                 continue
             cutoff = today - dt.timedelta(days=keep)
-            count, _ = model._default_manager.filter(_expired(model, field, cutoff)).delete()
+            expired = model._default_manager.filter(_expired(model, field, cutoff))
+            if model is models.ControlRecord:
+                # Its encounters (people met) have their own category and retention: the
+                # record stays until they are gone, or the cascade would delete them early.
+                expired = expired.filter(encounters__isnull=True)
+            _total, by_model = expired.delete()
+            count = by_model.get(model._meta.label, 0)
             deleted[model.__name__] = count
             audit.record(
                 actor=actor,

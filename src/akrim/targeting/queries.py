@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -27,7 +27,7 @@ from akrim.core.errors import InvalidInput, NotFound
 from akrim.core.reference import SNI_SECTIONS, municipality_name, sni_section_label
 from akrim.core.text import looks_like_key
 from akrim.engines.exchange.opening_hours import is_public_holiday, parse_opening_hours
-from akrim.engines.scoring.indicators import INDICATORS, Indicator
+from akrim.engines.scoring.indicators import BY_CODE, Indicator
 from akrim.engines.scoring.model import MIN_REASON
 from akrim.organisation.models import Centre, Municipality
 from akrim.registry.models import Workplace
@@ -48,7 +48,7 @@ MAX_PARAM = 20  # characters of any filter value
 
 
 def indicators() -> dict[str, Indicator]:
-    return {indicator.code: indicator for indicator in INDICATORS}
+    return BY_CODE
 
 
 def reason(indicator: Indicator) -> str:
@@ -78,10 +78,10 @@ def reasons_of(row: WorkplaceScore, *, top: int = TOP_REASONS) -> str:
 
 def latest_runs() -> list[ScoringRun]:
     """The newest finished run of each owner agency."""
-    runs: dict[int, ScoringRun] = {}
-    for run in ScoringRun.objects.filter(status=ScoringRun.Status.DONE).select_related("owner"):
-        runs.setdefault(run.owner_id, run)  # ordered newest first
-    return sorted(runs.values(), key=lambda run: run.owner.code)
+    done = ScoringRun.objects.filter(status=ScoringRun.Status.DONE)
+    newest = done.filter(owner_id=OuterRef("owner_id")).order_by("-finished_at", "-id")
+    latest = done.filter(pk=Subquery(newest.values("pk")[:1])).select_related("owner")
+    return sorted(latest, key=lambda run: run.owner.code)
 
 
 def _visible(actor: Actor, runs: Iterable[ScoringRun]) -> Q | None:
@@ -499,14 +499,15 @@ def _owner_choice(actor: Actor, value: str) -> tuple[str, list[str], ScoringRun 
 
 def _history_rates(rows: QuerySet[WorkplaceScore]) -> tuple[HitRate, dict[str, HitRate]]:
     controlled = rows.filter(controlled_before=True)
-    base = controlled.aggregate(n=Count("id"), hits=Count("id", filter=Q(found_before=True)))
-    rates = {}
-    for code in indicators():
-        counts = controlled.filter(**{f"signals__{code}__gt": 0}).aggregate(
-            n=Count("id"), hits=Count("id", filter=Q(found_before=True))
-        )
-        rates[code] = HitRate(counts["n"], counts["hits"])
-    return HitRate(base["n"], base["hits"]), rates
+    hit = Q(found_before=True)
+    counts: dict[str, Any] = {"n": Count("id"), "hits": Count("id", filter=hit)}
+    for code in indicators():  # one query for every indicator at once
+        fired = Q(**{f"signals__{code}__gt": 0})
+        counts[f"n_{code}"] = Count("id", filter=fired)
+        counts[f"hits_{code}"] = Count("id", filter=fired & hit)
+    got = controlled.aggregate(**counts)
+    rates = {code: HitRate(got[f"n_{code}"], got[f"hits_{code}"]) for code in indicators()}
+    return HitRate(got["n"], got["hits"]), rates
 
 
 def _own_rates(actor: Actor, owner: str) -> tuple[HitRate, float | None, dict[str, HitRate]]:

@@ -63,6 +63,7 @@ def session_page(*, actor: Actor, id: int) -> SessionPage:
     shown = (
         all_enrolments if recorder else [e for e in all_enrolments if e.user_id == actor.user_id]
     )
+    _audit_names(actor, "training.session_read", f"session {session.pk}", shown)
     return SessionPage(
         session=session,
         enrolments=shown,
@@ -127,7 +128,24 @@ def coverage(*, actor: Actor, centre: str, day: dt.date | None = None) -> Covera
     )
     if not is_centre_coordinator(actor, centre):
         expiring = expiring.filter(user_id__in=_own(actor))
-    return Coverage(centre=centre, day=day, rows=rows, expiring=list(expiring))
+    listed = list(expiring)
+    _audit_names(actor, "training.coverage_read", f"centre {centre}", listed)
+    return Coverage(centre=centre, day=day, rows=rows, expiring=listed)
+
+
+def _audit_names(actor: Actor, action: str, where: str, shown: list[Enrolment]) -> None:
+    """A page that names other members of staff with their training is in the audit log
+    (one's own record is not)."""
+    others = sorted({e.user.username for e in shown if e.user_id != actor.user_id})
+    if others:
+        record(
+            actor=actor,
+            action=action,
+            object_type="training.enrolment",
+            object_id=where,
+            fields=["name", "course", "attended", "completed_on", "valid_until"],
+            detail={"users": others},
+        )
 
 
 def my_training(*, actor: Actor) -> list[Enrolment]:
@@ -156,8 +174,8 @@ def certificate(*, actor: Actor, id: int) -> Enrolment:
     # A certificate names a member of staff: who read it is in the audit log.
     record(
         actor=actor,
-        action="read_certificate",
-        object_type="training_completion",
+        action="training.certificate_read",
+        object_type="training.enrolment",
         object_id=str(enrolment.pk),
         fields=["name", "course", "completed_on", "valid_until"],
         detail={"user": enrolment.user.username},

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
 
 from akrim.audit.services import record
 from akrim.core.actor import Actor
@@ -95,14 +96,21 @@ def enrol(*, actor: Actor, session_id: int) -> Enrolment:
 
 
 def record_result(
-    *, actor: Actor, enrolment_id: int, attended: bool, completed_on: dt.date | None
+    *,
+    actor: Actor,
+    enrolment_id: int,
+    attended: bool,
+    completed_on: dt.date | None,
+    session_id: int | None = None,
 ) -> Enrolment:
-    """Record attendance and (optionally) completion; completion sets the validity."""
+    """Record attendance and (optionally) completion; completion sets the validity.
+    ``session_id``, when given (the page's URL), must be the enrolment's session."""
     with transaction.atomic():
         enrolment = (
             Enrolment.objects.select_for_update()
             .select_related("session__course", "session__centre")
             .filter(pk=enrolment_id)
+            .filter(Q() if session_id is None else Q(session_id=session_id))
             .first()
         )
         if enrolment is None or not may_record(actor, enrolment.session):

@@ -67,6 +67,7 @@ def record_result(request: HttpRequest, id: int, enrolment_id: int) -> HttpRespo
     services.record_result(
         actor=actor_from_request(request),
         enrolment_id=enrolment_id,
+        session_id=id,
         attended=request.POST.get("attended") == "on",
         completed_on=_date(request.POST.get("completed_on", "").strip(), "The completion date"),
     )

@@ -24,7 +24,6 @@ from akrim.controls.models import (
 from akrim.controls.services.common import locked, state, text
 from akrim.core.actor import Actor, Role
 from akrim.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from akrim.organisation.models import Agency
 
 MAX_AMOUNT_SEK = 10_000_000_000  # ten billion: far above any fee, below overflow
 AFTER_THE_DAY = frozenset({Status.CARRIED_OUT, Status.IN_FOLLOW_UP})
@@ -315,7 +314,3 @@ def complete_task(*, actor: Actor, task_id: int) -> Task:
             detail={"task": task.pk},
         )
     return task
-
-
-def agency_of(actor: Actor) -> Agency | None:
-    return Agency.objects.filter(code=actor.agency or "").first()

@@ -27,7 +27,7 @@ from akrim.controls.models import (
     Status,
     TeamMember,
 )
-from akrim.controls.services.common import CONTROL_CHARACTERS, locked, state, states, when
+from akrim.controls.services.common import CONTROL_CHARACTERS, locked, state, states, text, when
 from akrim.core.actor import Actor
 from akrim.core.errors import Conflict, InvalidInput
 from akrim.core.reference import sni_section
@@ -512,11 +512,7 @@ def close_control(*, actor: Actor, control_id: int) -> Control:
 def cancel_control(*, actor: Actor, control_id: int, reason: str) -> Control:
     """Cancel a control that has not been carried out, with a reason (kept in the audit
     log). Coordinators of the centre. Raises NotFound, Forbidden, InvalidInput, Conflict."""
-    reason = reason.strip()
-    if not 0 < len(reason) <= MAX_REASON or CONTROL_CHARACTERS.search(reason):
-        raise InvalidInput(
-            "Give the reason for cancelling in 1 to %(max)s characters.", max=MAX_REASON
-        )
+    reason = text(reason, field="the reason for cancelling", max_length=MAX_REASON, required=True)
     return _move(
         actor=actor,
         control_id=control_id,

@@ -53,7 +53,9 @@ def record_pre_check(
             )
         row = PreCheck.objects.create(
             control=control,
-            owner_id=_agency_pk(actor),
+            owner=control.participations.select_related("agency")
+            .get(agency__code=actor.agency)
+            .agency,
             recorded_by_id=actor.user_id,
             category=category,
             workplace_id=workplace_id,
@@ -137,9 +139,3 @@ def set_safety_assessment(
             },
         )
     return assessment
-
-
-def _agency_pk(actor: Actor) -> int:
-    from akrim.organisation.models import Agency
-
-    return Agency.objects.only("pk").get(code=actor.agency).pk

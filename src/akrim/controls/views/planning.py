@@ -145,9 +145,7 @@ def plan(request: HttpRequest) -> HttpResponse:
             {"status": 404, "title": _("Only a coordinator of a centre may plan controls.")},
             status=404,
         )
-    from akrim.organisation.models import Agency  # the choice list only
-
-    codes = list(Agency.objects.order_by("code").values_list("code", flat=True))
+    codes = queries.agency_codes()
     error, status = "", 200
     if request.method == "POST":
         form = PlanForm(request.POST, agency_codes=codes)
@@ -491,8 +489,7 @@ def close_part(request: HttpRequest, control_id: int) -> HttpResponse:
 @login_required
 @domain_errors_as_pages
 def tasks(request: HttpRequest) -> HttpResponse:
-    actor = actor_from_request(request)
-    services.create_due_tasks(actor=actor)
+    actor = actor_from_request(request)  # tasks are created nightly: akrim controls tasks
     return render(
         request,
         "controls/tasks.html",
