@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test e2e check lint types security audit-deps bench clean
+.PHONY: install demo test e2e check lint types security audit-deps bench clean messages
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,12 @@ audit-deps: install
 	  || { echo "make audit-deps: pip-audit failed: a package above has a known vulnerability, or" \
 	       "PyPI's vulnerability data (https://pypi.org/pypi/NAME/VERSION/json) could not be read" \
 	       "from here (\"not found on PyPI\"), so the packages were not audited." >&2; exit 1; }
+
+## make messages: update the Swedish catalogue from the code (needs GNU gettext); error
+## messages raised as InvalidInput("…"), Conflict("…"), Forbidden("…"), NotFound("…") count too
+messages: install
+	cd src/akrim && DJANGO_SETTINGS_MODULE=akrim.config.settings ../../$(VENV)/bin/django-admin \
+	  makemessages -l sv --no-location --no-obsolete -i "portal/content/*"
 
 ## make check: ruff, mypy --strict, the tests, bandit
 check: lint types test security

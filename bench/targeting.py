@@ -1,7 +1,8 @@
 """Targeting benchmarks (issue 5): how much more the ranking finds, and what it costs.
 
     python bench/targeting.py [--companies 3000 30000] [--seeds 1 2 3] [--national]
-                              [--national-companies 1200000]
+                              [--national-companies 1200000] [--months 12]
+                              [--scale-only]
 
 Precision: for each size and seed, a demo world (``generate_world(companies, seed)``,
 12 months) is written under bench/work/ (reused when present). The model is trained on the
@@ -28,7 +29,12 @@ comparison, and the command itself (``rank_command``: wall time and peak RSS onl
 when missing: about a minute or two and 4 GiB) beside a plain DuckDB scan of the same CSV
 files, then measures its precision too (the parent then holds the extract: about 8 GiB).
 
-Writes bench/results/targeting-<companies>.json.
+``--months 47`` generates worlds with 47 months of payroll (about 90 million payroll rows
+for 1.2 M companies, the issue's national size); ``--scale-only`` measures only the rank
+pipeline, the command and the DuckDB scan (neither the whole-extract comparison nor the
+precision, which hold the whole extract: more memory than the machine has at that size).
+
+Writes bench/results/targeting-<companies>[-<months>m].json.
 """
 
 from __future__ import annotations
@@ -95,9 +101,13 @@ def measured(cmd: list[str]) -> dict[str, Any]:
 # --- Worlds -------------------------------------------------------------------------------------
 
 
+MONTHS = 12  # months of payroll in the generated worlds (--months)
+
+
 def world_path(companies: int, seed: int) -> Path:
     """The same folder bench/run.py uses for seed 1, so both benches share the files."""
-    return WORK / (f"world-{companies}" if seed == 1 else f"world-{companies}-seed{seed}")
+    name = f"world-{companies}" if seed == 1 else f"world-{companies}-seed{seed}"
+    return WORK / (name if MONTHS == 12 else f"{name}-{MONTHS}m")
 
 
 def ensure_world(companies: int, seed: int) -> tuple[Path, Path, dict[str, Any] | None]:
@@ -106,6 +116,7 @@ def ensure_world(companies: int, seed: int) -> tuple[Path, Path, dict[str, Any] 
     if (folder / "companies.csv").exists() and truth.exists():
         return folder, truth, None
     args = ["--out", str(folder), "--companies", str(companies), "--seed", str(seed)]
+    args += ["--months", str(MONTHS)]
     generated = measured([sys.executable, "-m", "akrim.cli", "demo-world", *args])
     return folder, truth, generated
 
@@ -281,17 +292,18 @@ def child_duckdb(folder: Path) -> None:
     print(json.dumps({"rows": rows}))
 
 
-def scale(folder: Path, companies: int, with_duckdb: bool) -> dict[str, Any]:
-    out = WORK / f"targeting-{companies}.csv"
+def scale(folder: Path, companies: int, with_duckdb: bool, *, whole: bool = True) -> dict[str, Any]:
+    out = WORK / f"targeting-{folder.name.removeprefix('world-')}.csv"
     here = str(Path(__file__).resolve())
     result: dict[str, Any] = {
         "scoring": measured([sys.executable, here, "--child-score", str(folder), str(out)])
     }
-    whole = out.with_name(out.stem + "-whole.csv")
-    result["scoring_whole_extract"] = measured(
-        [sys.executable, here, "--child-score-whole", str(folder), str(whole)]
-    )
-    result["same_ranking_as_whole_extract"] = out.read_bytes() == whole.read_bytes()
+    if whole:
+        held = out.with_name(out.stem + "-whole.csv")
+        result["scoring_whole_extract"] = measured(
+            [sys.executable, here, "--child-score-whole", str(folder), str(held)]
+        )
+        result["same_ranking_as_whole_extract"] = out.read_bytes() == held.read_bytes()
     command = out.with_name(out.stem + "-command.csv")
     result["rank_command"] = measured(
         [sys.executable, "-m", "akrim.cli", "targeting", "rank", "--data", str(folder),
@@ -308,11 +320,14 @@ def scale(folder: Path, companies: int, with_duckdb: bool) -> dict[str, Any]:
 # --- Main ---------------------------------------------------------------------------------------
 
 
-def bench_size(companies: int, seeds: list[int], *, national: bool = False) -> dict[str, Any]:
-    path = RESULTS / f"targeting-{companies}.json"
+def bench_size(
+    companies: int, seeds: list[int], *, national: bool = False, scale_only: bool = False
+) -> dict[str, Any]:
+    suffix = "" if MONTHS == 12 else f"-{MONTHS}m"
+    path = RESULTS / f"targeting-{companies}{suffix}.json"
     out: dict[str, Any] = {
         "companies": companies,
-        "months": 12,
+        "months": MONTHS,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "date": dt.date.today().isoformat(),
     }
@@ -322,9 +337,11 @@ def bench_size(companies: int, seeds: list[int], *, national: bool = False) -> d
         if generated:
             out.setdefault("generate", {})[str(seed)] = generated
         if seed == seeds[0] or national:
-            out["scale"] = scale(folder, companies, with_duckdb=national)
+            out["scale"] = scale(folder, companies, with_duckdb=national, whole=not scale_only)
             path.write_text(json.dumps(out, indent=2) + "\n")
             print("scale", json.dumps(out["scale"]), flush=True)
+        if scale_only:
+            break
         runs.append(precision(folder, truth, seed))
         print("precision", json.dumps(runs[-1]), flush=True)
         out["precision"] = runs
@@ -346,13 +363,17 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[1])
     parser.add_argument("--national", action="store_true", help="also the 1.2 M world")
     parser.add_argument("--national-companies", type=int, default=1_200_000)
+    parser.add_argument("--months", type=int, default=12, help="months of payroll generated")
+    parser.add_argument("--scale-only", action="store_true", help="no precision, no whole read")
     args = parser.parse_args()
+    global MONTHS
+    MONTHS = args.months
     WORK.mkdir(parents=True, exist_ok=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
     for companies in args.companies:
-        bench_size(companies, args.seeds)
+        bench_size(companies, args.seeds, scale_only=args.scale_only)
     if args.national:
-        bench_size(args.national_companies, [1], national=True)
+        bench_size(args.national_companies, [1], national=True, scale_only=args.scale_only)
 
 
 if __name__ == "__main__":

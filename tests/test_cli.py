@@ -103,6 +103,34 @@ def test_demo_setup_is_complete_and_rerunnable(
     assert ImportBatch.objects.count() == 1
 
 
+def test_demo_setup_seeds_tips_visits_and_a_tip_whose_code_reads_the_reply(
+    settings: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str], client: Any
+) -> None:
+    import re
+
+    from akrim.demo.setup import setup_demo
+    from akrim.portal.models import PageVisit
+    from akrim.tips.models import Message, Tip
+    from tests.tips.conftest import token
+
+    settings.VAR_DIR = tmp_path
+    setup_demo(companies=60, progress=lambda stage, done, total: None)
+    out = capsys.readouterr().out
+    found = re.search(r"receipt code ([0-9A-Z-]{29})", out)
+    assert found, out
+    tips, visits = Tip.objects.count(), PageVisit.objects.count()
+    assert tips > 100
+    assert visits > 1000
+    assert Tip.objects.exclude(sni_section="").exists()  # some are linked to the registers
+    assert Message.objects.count() == 1
+    page = client.post("/pl/tip/status/", {"code": found.group(1), "token": token("status")})
+    assert page.status_code == 200
+    assert "Thank you. We have received your tip" in page.content.decode()
+    setup_demo(companies=60, progress=lambda stage, done, total: None)
+    assert (Tip.objects.count(), PageVisit.objects.count()) == (tips, visits)
+    assert "receipt code" not in capsys.readouterr().out  # shown once, when it was made
+
+
 def test_demo_setup_shares_between_av_pol_and_skv_only_for_assigned_controls(
     settings: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

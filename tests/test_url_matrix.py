@@ -22,11 +22,12 @@ POST_ONLY = (405, 405, 405, 405, 405)
 RECORDING = (LOGIN, 200, 403, 404, 404)  # the team records; the rest of the centre reads
 MISSING = (LOGIN, 404, 404, 404, 404)
 ANALYSTS_ONLY = (LOGIN, 403, 403, 403, 403)
+PUBLIC = (200, 200, 200, 200, 200)
 POST_AFTER_LOGIN = (LOGIN, 405, 405, 405, 405)  # on-site forms: login first, then the method
 
 # name -> (path template, expected status per persona, in PERSONAS order)
 MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
-    "organisation:home": ("/en/", (LOGIN, 200, 200, 200, 200)),
+    "organisation:home": ("/en/home/", (LOGIN, 200, 200, 200, 200)),
     "organisation:memberships": ("/en/centres/", (LOGIN, 200, 200, 200, 200)),
     "accounts:login": ("/en/accounts/login/", (200, 302, 302, 302, 302)),
     "accounts:two_factor": ("/en/accounts/two-factor/", (LOGIN, 200, 200, 200, 200)),
@@ -129,6 +130,108 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
         "/en/training/completions/{completion}/certificate.pdf",
         (LOGIN, 200, 404, 404, 404),
     ),
+    # the public portal: everyone, no login (seeded content; see _objects)
+    "portal_public:home": ("/pl/", PUBLIC),
+    "portal_public:languages": ("/ar/languages/", PUBLIC),
+    "portal_public:page": ("/th/info/safety/", PUBLIC),
+    "portal_public:leaflet": ("/en/info/get-help/leaflet.pdf", PUBLIC),
+    "tips_public:form": ("/ti/tip/", PUBLIC),
+    "tips_public:status": ("/en/tip/status/", PUBLIC),
+    "tips_public:add": ("/en/tip/status/add/", (405, 405, 405, 405, 405)),
+    "campaigns_public:survey": ("/fa/survey/no-such-token/", (404, 404, 404, 404, 404)),
+    # portal content: staff read, communicators write (none in these personas)
+    "portal:index": ("/en/portal/", (LOGIN, 200, 200, 200, 200)),
+    "portal:page_language": ("/en/portal/pages/safety/pl/", (LOGIN, 200, 200, 200, 200)),
+    "portal:ui_texts": ("/en/portal/texts/pl/", (LOGIN, 200, 200, 200, 200)),
+    "portal:review_version": ("/en/portal/versions/1/review/", POST_ONLY),
+    "portal:review_ui_text": ("/en/portal/texts/review/1/", POST_ONLY),
+    "portal:create_campaign": ("/en/portal/campaigns/new/", (LOGIN, 403, 403, 403, 403)),
+    # tips: a tip routed to Stockholm; its centre's staff handle it, the auditor reads
+    "tips:index": ("/en/tips/", (LOGIN, 200, 200, 200, 200)),
+    "tips:stats": ("/en/tips/stats/", (LOGIN, 200, 200, 200, 200)),
+    "tips:detail": ("/en/tips/{tip}/", (LOGIN, 200, 200, 404, 200)),
+    "tips:triage": ("/en/tips/{tip}/triage/", POST_ONLY),
+    "tips:route": ("/en/tips/{tip}/route/", POST_ONLY),
+    "tips:link": ("/en/tips/{tip}/link/", POST_ONLY),
+    "tips:duplicate": ("/en/tips/{tip}/duplicate/", POST_ONLY),
+    "tips:selection": ("/en/tips/{tip}/selection/", POST_ONLY),
+    "tips:control": ("/en/tips/{tip}/control/", POST_ONLY),
+    "tips:reply": ("/en/tips/{tip}/reply/", POST_ONLY),
+    "tips:close": ("/en/tips/{tip}/close/", POST_ONLY),
+    "tips:attachment": ("/en/tips/{tip}/attachments/999999/", (LOGIN, 404, 404, 404, 404)),
+    # methods: a draft method of the AV coordinator; the handbook is open to all staff
+    "methods:index": ("/en/methods/", (LOGIN, 200, 200, 200, 200)),
+    "methods:create": ("/en/methods/new/", (LOGIN, 403, 403, 403, 403)),
+    "methods:lessons": ("/en/methods/lessons/", (LOGIN, 200, 200, 200, 200)),
+    "methods:new_lesson": (
+        "/en/methods/lessons/new/?control={control}",
+        (LOGIN, 200, 404, 404, 404),
+    ),
+    "methods:dismiss_lesson": ("/en/methods/lessons/999999/dismiss/", POST_ONLY),
+    "methods:adoption": ("/en/methods/adoption/", (LOGIN, 200, 200, 200, 200)),
+    "methods:adoption_csv": ("/en/methods/adoption.csv", (LOGIN, 200, 200, 200, 200)),
+    "methods:method": ("/en/methods/{method}/", (LOGIN, 200, 200, 200, 200)),
+    "methods:revise": ("/en/methods/{method}/revise/", (LOGIN, 403, 403, 403, 403)),
+    "methods:move_status": ("/en/methods/{method}/status/", POST_ONLY),
+    "methods:record_adoption": ("/en/methods/{method}/adoption/", POST_ONLY),
+    "methods:version": ("/en/methods/{method}/versions/1/", (LOGIN, 200, 200, 200, 200)),
+    # social partners: Stockholm's forum with a meeting; other centres do not see it
+    "partners:index": ("/en/partners/", (LOGIN, 200, 200, 200, 200)),
+    "partners:open_forum": ("/en/partners/forums/open/", POST_ONLY),
+    "partners:forum": ("/en/partners/forums/{forum}/", (LOGIN, 200, 200, 404, 200)),
+    "partners:set_members": ("/en/partners/forums/{forum}/members/", POST_ONLY),
+    "partners:create_meeting": ("/en/partners/forums/{forum}/meetings/new/", POST_ONLY),
+    "partners:meeting": ("/en/partners/meetings/{meeting}/", (LOGIN, 200, 200, 404, 200)),
+    "partners:edit_meeting": ("/en/partners/meetings/{meeting}/edit/", POST_ONLY),
+    "partners:add_action": ("/en/partners/meetings/{meeting}/actions/new/", POST_ONLY),
+    "partners:set_action_status": ("/en/partners/actions/999999/status/", POST_ONLY),
+    "partners:reminders": ("/en/partners/reminders/", (LOGIN, 200, 200, 200, 200)),
+    "partners:organisations": ("/en/partners/organisations/", (LOGIN, 200, 200, 200, 200)),
+    "partners:create_organisation": ("/en/partners/organisations/new/", POST_ONLY),
+    "partners:organisation": ("/en/partners/organisations/999999/", MISSING),
+    "partners:edit_organisation": ("/en/partners/organisations/999999/edit/", POST_ONLY),
+    "partners:add_contact": ("/en/partners/organisations/999999/contacts/new/", POST_ONLY),
+    "partners:edit_contact": ("/en/partners/contacts/999999/edit/", POST_ONLY),
+    "partners:referrals": ("/en/partners/referrals/", (LOGIN, 200, 200, 200, 200)),
+    "partners:create_referral": ("/en/partners/referrals/new/", POST_ONLY),
+    "partners:referral": ("/en/partners/referrals/999999/", MISSING),
+    "partners:tell_contact": ("/en/partners/referrals/999999/tell/", POST_ONLY),
+    "partners:figures": ("/en/partners/figures/", (LOGIN, 200, 200, 200, 200)),
+    # campaigns: a Stockholm campaign; communicators, coordinators, analysts and national
+    # readers only — none of these personas
+    "campaigns:index": ("/en/campaigns/", MISSING),
+    "campaigns:plan": ("/en/campaigns/new/", POST_AFTER_LOGIN),
+    "campaigns:experience": ("/en/campaigns/experience/", MISSING),
+    "campaigns:detail": ("/en/campaigns/{campaign}/", MISSING),
+    "campaigns:edit": ("/en/campaigns/{campaign}/edit/", MISSING),
+    "campaigns:add_material": ("/en/campaigns/{campaign}/materials/", POST_AFTER_LOGIN),
+    "campaigns:log_activity": ("/en/campaigns/{campaign}/activities/", POST_AFTER_LOGIN),
+    "campaigns:add_experience": ("/en/campaigns/{campaign}/experience/", POST_AFTER_LOGIN),
+    "campaigns:create_survey": ("/en/campaigns/{campaign}/surveys/", POST_AFTER_LOGIN),
+    "campaigns:survey": ("/en/campaigns/{campaign}/surveys/999999/", MISSING),
+    "campaigns:add_question": (
+        "/en/campaigns/{campaign}/surveys/999999/questions/",
+        POST_AFTER_LOGIN,
+    ),
+    "campaigns:translate_question": (
+        "/en/campaigns/{campaign}/surveys/999999/questions/1/translations/",
+        POST_AFTER_LOGIN,
+    ),
+    "campaigns:new_version": (
+        "/en/campaigns/{campaign}/surveys/999999/versions/",
+        POST_AFTER_LOGIN,
+    ),
+    "campaigns:open_wave": ("/en/campaigns/{campaign}/surveys/999999/waves/", POST_AFTER_LOGIN),
+    "campaigns:import_panel": (
+        "/en/campaigns/{campaign}/surveys/999999/import/",
+        POST_AFTER_LOGIN,
+    ),
+    "campaigns:survey_responses": (
+        "/en/campaigns/{campaign}/surveys/999999/responses.csv",
+        MISSING,
+    ),
+    "campaigns:evaluation": ("/en/campaigns/{campaign}/evaluation/", MISSING),
+    "campaigns:evaluation_pdf": ("/en/campaigns/{campaign}/evaluation.pdf", MISSING),
 }
 NOT_PAGES = {"set_language"}  # POST-only language switch, tested in tests/accounts
 
@@ -163,6 +266,7 @@ def test_url_answers_each_persona_as_expected(
     assert workplace is not None
     template, expected = MATRIX[name]
     control, place = _control() if "{control}" in template else (0, 0)
+    made = _objects(template)
     session, completion = (
         _completion() if "{session}" in template or "{completion}" in template else (0, 0)
     )
@@ -175,6 +279,7 @@ def test_url_answers_each_persona_as_expected(
         person_id=person.person_id,
         workplace_id=workplace.workplace_id,
         company_name=company.name[:8],
+        **made,
     )
     got = []
     for persona in PERSONAS:
@@ -242,3 +347,58 @@ def _completion() -> tuple[int, int]:
         completed_on=dt.date(2025, 3, 10),
     )
     return session.pk, enrolment.pk
+
+
+def _objects(template: str) -> dict[str, object]:
+    """The new modules' objects a URL names: portal content (always, it is public), a tip
+    routed to Stockholm, a draft method, Stockholm's partner forum with a meeting, and a
+    Stockholm campaign."""
+    import datetime as dt
+
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from akrim.core.actor import Actor
+    from akrim.organisation.queries import actor_for_user
+    from akrim.organisation.services import create_staff
+    from akrim.portal.services import seed_content
+    from tests.cast import PASSWORD
+
+    seed_content(actor=Actor.system())
+    made: dict[str, object] = {}
+    coordinator = actor_for_user(User.objects.get(username="coordinator"))
+    if "{tip}" in template:
+        from akrim.tips.services import create_tip
+
+        tip = create_tip(
+            Actor.system(), source="staff", what="Unpaid wages.", municipality_code="0180"
+        )
+        made["tip"] = tip.pk
+    if "{method}" in template:
+        from akrim.methods.services import create_method
+
+        made["method"] = create_method(actor=coordinator, title="Matrix", body="1. Plan.").slug
+    if "{forum}" in template or "{meeting}" in template:
+        from akrim.partners.services import MeetingFields, create_meeting, open_forum
+
+        forum = open_forum(actor=coordinator, centre="stockholm")
+        start = timezone.now() - dt.timedelta(days=3)
+        meeting = create_meeting(
+            actor=coordinator, forum_id=forum.pk, fields=MeetingFields(starts_at=start)
+        )
+        made |= {"forum": forum.pk, "meeting": meeting.pk}
+    if "{campaign}" in template:
+        from akrim.campaigns.services import plan_campaign
+        from tests.campaigns.conftest import plan
+
+        create_staff(
+            actor=Actor.system(),
+            username="matrix_communicator",
+            password=PASSWORD,
+            agency="SKV",
+            centres=[],
+            roles=["communicator"],
+        )
+        communicator = actor_for_user(User.objects.get(username="matrix_communicator"))
+        made["campaign"] = plan_campaign(actor=communicator, plan=plan()).pk
+    return made

@@ -9,6 +9,7 @@
     akrim audit checkpoint                   sign the audit chain's head (Ed25519)
     akrim createuser NAME --agency --centre --role [--api-token]
     akrim stats controls --year YYYY [--centre C] [--json]   figures of joint controls
+    akrim stats tips --year YYYY [--json]    tips per centre: in, handled, led to a control
     akrim controls tasks [--today DATE]      nightly: tasks for decisions past their deadline
     akrim targeting rank --data DIR --out FILE.csv [--top N] [--model M.json]
                          [--save-model M.json] [--language en|sv]
@@ -23,6 +24,10 @@
     akrim survey analyse --responses FILE.csv --out FILE.json
                                              survey estimates, changes, difference-in-
                                              differences (akrim.engines.surveys)
+    akrim portal seed                        load the portal's shipped content (idempotent)
+    akrim partners remind [--today DATE] [--days N]   nightly: e-mail the owners of action
+                                             items due within N days or overdue, once a day
+    akrim partners figures --year YYYY [--json]      partners' activity per centre
     akrim <django command> ...               e.g. migrate, runserver, check
 
 Exit codes: 0 done, 1 refused or broken (message on stderr), 2 wrong usage.
@@ -53,6 +58,8 @@ OWN_COMMANDS = {
     "targeting",
     "report",
     "survey",
+    "partners",
+    "portal",
 }
 
 
@@ -141,7 +148,7 @@ def _parser() -> argparse.ArgumentParser:
     train_db.add_argument("--activate", action="store_true", help="make the new model active")
     train_db.add_argument("--seed", type=int, default=0)
     stats = sub.add_parser("stats", help="statistics (definitions: akrim.controls.stats)")
-    stats.add_argument("subject", choices=["controls"])
+    stats.add_argument("subject", choices=["controls", "tips"])
     stats.add_argument("--year", required=True, help="e.g. 2025 (Swedish time)")
     stats.add_argument("--centre", default=None, help="a centre's code or name; all if left out")
     stats.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -155,7 +162,33 @@ def _parser() -> argparse.ArgumentParser:
     survey.add_argument("action", choices=["analyse"])
     survey.add_argument("--responses", type=Path, required=True, help="the responses CSV")
     survey.add_argument("--out", type=Path, required=True, help="the JSON to write")
+    from akrim.partners.commands import add_arguments as partners_arguments
+
+    partners_arguments(sub.add_parser("partners", help="social partners: reminders, figures"))
+    portal = sub.add_parser("portal", help="the public portal's content (akrim.portal)")
+    portal.add_argument("action", choices=["seed"], help="seed: load portal/content/*.json")
     return parser
+
+
+def cmd_portal(args: argparse.Namespace) -> int:
+    """Load the shipped portal content (idempotent; staff edits are kept)."""
+    from akrim.core.actor import Actor
+    from akrim.portal.services import seed_content
+
+    result = seed_content(actor=Actor.system())
+    print(
+        f"portal content ({', '.join(result.languages)}): {result.pages_created} pages, "
+        f"{result.page_versions_created} page versions, {result.ui_texts_created} texts added; "
+        f"{result.kept_staff_versions} kept as staff edited them"
+    )
+    return 0
+
+
+def cmd_partners(args: argparse.Namespace) -> int:
+    """Nightly action-item reminders, or the partners' activity figures for a year."""
+    from akrim.partners.commands import run
+
+    return run(args)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -323,11 +356,18 @@ def cmd_retention(args: argparse.Namespace) -> int:
 
     from akrim.core.actor import Actor
     from akrim.registry.retention import purge_expired
+    from akrim.targeting.retention import purge_runs
 
-    result = purge_expired(actor=Actor.system(), today=args.today or timezone.localdate())
+    today = args.today or timezone.localdate()
+    result = purge_expired(actor=Actor.system(), today=today)
     print(f"retention purge as of {result.today}: {result.total} rows deleted")
     for model, count in result.deleted.items():
         print(f"  {model:<14} {count:>10}")
+    runs = purge_runs(actor=Actor.system(), today=today)
+    print(
+        f"scoring runs finished before {runs.cutoff}: {runs.runs_deleted} runs and "
+        f"{runs.scores_deleted} scores deleted, {runs.scores_kept} scores kept for feedback"
+    )
     return 0
 
 
@@ -340,6 +380,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from akrim.core.actor import Actor, Purpose
     from akrim.core.errors import InvalidInput
 
+    if args.subject == "tips":
+        from akrim.tips.cli import stats_tips
+
+        return stats_tips(year=args.year, as_json=args.json)
     try:
         figures = control_statistics(
             actor=Actor.system(purpose=Purpose.STATISTICS),
@@ -515,6 +559,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "targeting": cmd_targeting,
     "report": cmd_report,
     "survey": cmd_survey,
+    "partners": cmd_partners,
+    "portal": cmd_portal,
 }
 
 

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def _logged_in() -> Client:
     client = Client()
     client.post("/en/accounts/login/", {"username": "skv_inspector", "password": PASSWORD})
-    assert client.get("/en/").status_code == 200
+    assert client.get("/en/home/").status_code == 200
     return client
 
 
@@ -27,10 +27,10 @@ def test_idle_session_ends(cast: Cast, monkeypatch: pytest.MonkeyPatch) -> None:
     client = _logged_in()
     later = time.time() + 31 * 60
     monkeypatch.setattr(time, "time", lambda: later)
-    response = client.get("/en/")
+    response = client.get("/en/home/")
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
-    assert client.get("/en/").status_code == 302  # and it stays ended
+    assert client.get("/en/home/").status_code == 302  # and it stays ended
 
 
 def test_active_session_ends_at_its_absolute_lifetime(
@@ -41,9 +41,9 @@ def test_active_session_ends_at_its_absolute_lifetime(
     for minutes in range(20, 8 * 60, 20):  # a request every 20 minutes: never idle
         moment = start + minutes * 60
         monkeypatch.setattr(time, "time", lambda moment=moment: moment)
-        assert client.get("/en/").status_code == 200, minutes
+        assert client.get("/en/home/").status_code == 200, minutes
     monkeypatch.setattr(time, "time", lambda: start + 8 * 3600 + 60)
-    assert client.get("/en/").status_code == 302
+    assert client.get("/en/home/").status_code == 302
 
 
 def test_production_settings_pass_the_deployment_checks(tmp_path: Any) -> None:
@@ -51,6 +51,7 @@ def test_production_settings_pass_the_deployment_checks(tmp_path: Any) -> None:
         **os.environ,
         "AKRIM_ENV": "production",
         "AKRIM_SECRET_KEY": "x" * 60 + "-prod-test",
+        "AKRIM_TIPS_KEY": "dGVzdC1vbmx5LXRlc3Qtb25seS10ZXN0LW9ubHktMzI=",  # 32 bytes, tests only
         "AKRIM_ALLOWED_HOSTS": "akrim.example.org",
         "DATABASE_URL": str(tmp_path / "p.db"),
         "AKRIM_VAR_DIR": str(tmp_path),
@@ -66,12 +67,15 @@ def test_production_settings_pass_the_deployment_checks(tmp_path: Any) -> None:
     assert "no issues" in done.stdout
 
 
-@pytest.mark.parametrize("missing", ["AKRIM_SECRET_KEY", "AKRIM_ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize(
+    "missing", ["AKRIM_SECRET_KEY", "AKRIM_TIPS_KEY", "AKRIM_ALLOWED_HOSTS", "DATABASE_URL"]
+)
 def test_production_refuses_to_start_without_its_settings(tmp_path: Any, missing: str) -> None:
     env = {
         **os.environ,
         "AKRIM_ENV": "production",
         "AKRIM_SECRET_KEY": "x" * 60,
+        "AKRIM_TIPS_KEY": "dGVzdC1vbmx5LXRlc3Qtb25seS10ZXN0LW9ubHktMzI=",
         "AKRIM_ALLOWED_HOSTS": "akrim.example.org",
         "DATABASE_URL": str(tmp_path / "p.db"),
     }

@@ -29,7 +29,7 @@ def test_login_lands_on_the_start_page_and_is_audited(cast: Cast) -> None:
     response = client.post(
         "/sv/accounts/login/", {"username": "skv_inspector", "password": PASSWORD}, follow=True
     )
-    assert response.redirect_chain[-1][0] == "/sv/"
+    assert response.redirect_chain[-1][0] == "/sv/home/"
     assert b"Regionalt centrum Stockholm" in response.content
     assert AuditEntry.objects.filter(action="login", username="skv_inspector").count() == 1
 
@@ -54,7 +54,7 @@ def test_two_factor_required_enrols_then_verifies(cast: Cast, settings: Any) -> 
     client = Client()
     response = client.post("/en/accounts/login/", {"username": "skv_analyst", "password": PASSWORD})
     assert response["Location"] == "/en/accounts/two-factor/"
-    assert client.get("/en/").status_code == 302  # not verified: nothing else opens
+    assert client.get("/en/home/").status_code == 302  # not verified: nothing else opens
     page = client.get("/en/accounts/two-factor/")
     assert b"Scan the code" in page.content
     device = TOTPDevice.objects.get(user=cast.user("skv_analyst"), confirmed=False)
@@ -67,7 +67,7 @@ def test_two_factor_required_enrols_then_verifies(cast: Cast, settings: Any) -> 
     device.throttle_reset()
     ok = client.post("/en/accounts/two-factor/", {"code": _code(device)})
     assert ok.status_code == 302
-    assert client.get("/en/").status_code == 200
+    assert client.get("/en/home/").status_code == 200
     device.refresh_from_db()
     assert device.confirmed
 
@@ -89,18 +89,18 @@ def test_deactivated_user_cannot_log_in_and_is_out_on_next_request(cast: Cast) -
     assert refused.status_code == 200
     client = Client()
     client.post("/en/accounts/login/", {"username": "skv_inspector", "password": PASSWORD})
-    assert client.get("/en/").status_code == 200
+    assert client.get("/en/home/").status_code == 200
     deactivate_user(actor=Actor.system(), username="skv_inspector")
-    assert client.get("/en/").status_code == 302
+    assert client.get("/en/home/").status_code == 302
 
 
 def test_language_can_be_switched(cast: Cast) -> None:
     client = Client()
     client.post("/sv/accounts/login/", {"username": "skv_inspector", "password": PASSWORD})
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/sv/"})
-    assert response["Location"] == "/en/"
-    assert b'lang="en"' in client.get("/en/").content
-    assert b'lang="sv"' in client.get("/sv/").content
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/sv/home/"})
+    assert response["Location"] == "/en/home/"
+    assert b'lang="en"' in client.get("/en/home/").content
+    assert b'lang="sv"' in client.get("/sv/home/").content
 
 
 def test_api_tokens_are_issued_by_admins_and_stored_as_digests(cast: Cast) -> None:

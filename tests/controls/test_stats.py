@@ -596,4 +596,4 @@ def test_command_without_a_year_is_a_usage_error(capsys: pytest.CaptureFixture[s
     assert exit_info.value.code == 2
     assert "--year" in capsys.readouterr().err
     with pytest.raises(SystemExit):
-        main(["stats", "tips", "--year", "2025"])
+        main(["stats", "nonsense", "--year", "2025"])

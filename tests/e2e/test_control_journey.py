@@ -38,7 +38,7 @@ def log_in(browser: Any, base: str, username: str, *, phone: bool = False) -> An
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("main button[type=submit]:has-text('Log in')")
-    page.wait_for_url(f"{base}/en/")
+    page.wait_for_url(f"{base}/en/home/")
     return page
 
 

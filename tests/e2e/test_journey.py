@@ -23,12 +23,12 @@ def test_inspector_logs_in_searches_a_company_and_opens_it(
     company = Company.objects.filter(owner__code="SKV").order_by("name").first()
     assert company is not None
 
-    page.goto(f"{live_server.url}/sv/")
+    page.goto(f"{live_server.url}/sv/home/")
     assert "/accounts/login/" in page.url
     page.fill("#id_username", "skv_inspector")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]:has-text('Logga in')")
-    page.wait_for_url(f"{live_server.url}/sv/")
+    page.wait_for_url(f"{live_server.url}/sv/home/")
     assert page.locator("h1").inner_text().startswith("Regionalt centrum Stockholm")
 
     page.fill("#q", company.org_no_display)
@@ -46,8 +46,8 @@ def test_language_switch_to_english_keeps_the_user_on_the_page(live_server: Any,
     page.fill("#id_username", "skv_inspector")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]:has-text('Logga in')")
-    page.wait_for_url(f"{live_server.url}/sv/")
+    page.wait_for_url(f"{live_server.url}/sv/home/")
     page.click("button[name=language][value=en]")
-    page.wait_for_url(f"{live_server.url}/en/")
+    page.wait_for_url(f"{live_server.url}/en/home/")
     assert page.locator("h1").inner_text().startswith("Regional centre Stockholm")
     assert page.locator("html").get_attribute("lang") == "en"

@@ -40,7 +40,7 @@ def test_a_coordinator_adds_the_top_workplace_to_the_plan(
     page.fill("#id_username", "skv_coordinator")
     page.fill("#id_password", PASSWORD)
     page.click("main button[type=submit]:has-text('Log in')")
-    page.wait_for_url(f"{base}/en/")
+    page.wait_for_url(f"{base}/en/home/")
     page.click("nav a:has-text('Selection')")
     page.wait_for_selector("[data-testid=selection]")
     first = page.locator("[data-testid=selection] tbody tr").first

@@ -22,7 +22,7 @@ def log_in(page: Any, base: str, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("main button[type=submit]:has-text('Log in')")
-    page.wait_for_url(f"{base}/en/")
+    page.wait_for_url(f"{base}/en/home/")
 
 
 def test_assignment_to_a_control_opens_another_agencys_workplace_and_is_audited(

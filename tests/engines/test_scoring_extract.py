@@ -14,7 +14,12 @@ import pytest
 from akrim.engines.exchange import Extract, ExtractInvalid, read_extract
 from akrim.engines.exchange.reader import MAX_PER_RULE
 from akrim.engines.scoring import compute_features, score, train
-from akrim.engines.scoring.extract import USED_COLUMNS, ScoringExtract, read_for_scoring
+from akrim.engines.scoring.extract import (
+    PAYROLL_PAIRS,
+    USED_COLUMNS,
+    ScoringExtract,
+    read_for_scoring,
+)
 from akrim.engines.scoring.indicators import EXCLUDED_COLUMNS
 
 
@@ -35,6 +40,7 @@ def test_the_features_and_the_ranking_are_those_of_the_whole_extract(
 
 def test_only_the_columns_scoring_reads_are_kept(small_world: Path) -> None:
     lean = read_for_scoring(small_world, block_rows=500)
+    assert lean.tables.pop(PAYROLL_PAIRS).columns == ["org_no", "person_id"]
     for name, frame in lean.tables.items():
         assert frame.columns == list(USED_COLUMNS[name]), name
         assert not set(frame.columns) & EXCLUDED_COLUMNS, name
@@ -113,7 +119,10 @@ def test_a_missing_folder_and_a_missing_table_are_refused_as_by_the_reader(
 
 def test_the_frames_keep_the_readers_types(small_world: Path) -> None:
     whole = read_extract(small_world).tables
-    for name, frame in read_for_scoring(small_world, block_rows=300).tables.items():
+    lean = read_for_scoring(small_world, block_rows=300).tables
+    pairs = whole["payroll"].select("org_no", "person_id").unique()
+    assert lean.pop(PAYROLL_PAIRS).sort(pairs.columns).equals(pairs.sort(pairs.columns))
+    for name, frame in lean.items():
         expected = whole[name].select(frame.columns)
         assert frame.schema == expected.schema, name
         assert frame.equals(expected), name
@@ -173,7 +182,8 @@ def test_odd_files_are_judged_as_by_the_reader(
     assert [str(p) for p in lean.warnings] == [str(p) for p in expected.warnings]
     assert lean.rows == expected.rows
     for name, frame in lean.tables.items():
-        assert frame.equals(expected.tables[name].select(frame.columns)), name
+        if name != PAYROLL_PAIRS:  # the whole payroll's pairs: compared in the types test
+            assert frame.equals(expected.tables[name].select(frame.columns)), name
 
 
 def judged(read: Callable[[], object]) -> tuple[object, ExtractInvalid | None]:
@@ -181,3 +191,78 @@ def judged(read: Callable[[], object]) -> tuple[object, ExtractInvalid | None]:
         return read(), None
     except ExtractInvalid as refusal:
         return None, refusal
+
+
+@pytest.fixture(scope="module")
+def years_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two and a half years of payroll: more months than the indicators read."""
+    from akrim.demo.world import generate_world
+
+    out = tmp_path_factory.mktemp("years") / "extract"
+    generate_world(out, companies=400, seed=11, months=30)
+    return out
+
+
+@pytest.mark.parametrize("block_rows", [1_000_000, 700])
+def test_a_long_payroll_is_held_as_its_last_year_and_ranks_the_same(
+    years_world: Path, block_rows: int
+) -> None:
+    whole = read_extract(years_world)
+    lean = read_for_scoring(years_world, block_rows=block_rows)
+
+    assert compute_features(lean.tables).equals(compute_features(whole.tables))
+    months = lean.tables["payroll"].get_column("period").unique().sort().to_list()
+    all_months = whole.tables["payroll"].get_column("period").unique().sort().to_list()
+    assert len(all_months) == 30
+    assert months == all_months[-12:]
+    assert lean.rows["payroll"] == whole.rows["payroll"] > lean.tables["payroll"].height
+    pairs = whole.tables["payroll"].select("org_no", "person_id").unique()
+    assert lean.tables[PAYROLL_PAIRS].height == pairs.height
+
+
+def test_old_months_are_still_checked_cell_by_cell_and_by_reference(
+    years_world: Path, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(years_world, broken)
+    payroll = broken / "payroll.csv"
+    lines = payroll.read_text(encoding="utf-8").splitlines()
+    oldest = min(lines[1:], key=lambda line: line.split(",")[2]).split(",")[2]
+    old_rows = [i for i, line in enumerate(lines) if i and line.split(",")[2] == oldest]
+    first = lines[old_rows[0]].split(",")
+    edit = {
+        old_rows[1]: ",".join([first[0], "199001011239", *first[2:]]),  # no such person
+        old_rows[2]: ",".join([*lines[old_rows[2]].split(",")[:3], "lots", "1"]),
+    }
+    break_rows(payroll, edit)
+
+    expected = refused(lambda: read_extract(broken))
+    for block_rows in [1_000_000, 333]:
+        got = refused(functools.partial(read_for_scoring, broken, block_rows=block_rows))
+        assert [str(p) for p in got.problems] == [str(p) for p in expected.problems]
+    texts = [str(p) for p in expected.problems]
+    assert any("unknown reference" in t and f"row {old_rows[1]}" in t for t in texts), texts
+    assert len(texts) == 2
+
+
+def test_a_key_repeated_in_an_old_month_is_named_as_by_the_reader(
+    years_world: Path, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(years_world, broken)
+    payroll = broken / "payroll.csv"
+    lines = payroll.read_text(encoding="utf-8").splitlines()
+    oldest = min(lines[1:], key=lambda line: line.split(",")[2]).split(",")[2]
+    row = next(i for i, line in enumerate(lines) if i and line.split(",")[2] == oldest)
+    break_rows(payroll, {len(lines) - 1: lines[row]})
+
+    expected = refused(lambda: read_extract(broken))
+    got = refused(functools.partial(read_for_scoring, broken, block_rows=500))
+    assert [str(p) for p in got.problems] == [str(p) for p in expected.problems]
+    assert any("duplicate key" in str(p) for p in expected.problems)
+
+
+def test_the_window_is_the_indicators_window() -> None:
+    from akrim.engines.scoring import extract, indicators
+
+    assert extract.WINDOW_MONTHS == indicators.WINDOW_MONTHS

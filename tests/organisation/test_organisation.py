@@ -130,14 +130,14 @@ def test_membership_page_shows_every_centre_and_lets_only_admins_set_the_deadlin
 
 
 def test_anonymous_visitors_are_sent_to_login() -> None:
-    for url in ["/sv/", "/en/centres/", "/en/registry/search/?q=x", "/en/audit/"]:
+    for url in ["/sv/home/", "/en/centres/", "/en/registry/search/?q=x", "/en/audit/"]:
         response = Client().get(url)
         assert response.status_code == 302
         assert "/accounts/login/" in response["Location"]
 
 
 def test_start_page_names_the_users_centre(client_for: Any) -> None:
-    response = client_for("skv_inspector").get("/en/")
+    response = client_for("skv_inspector").get("/en/home/")
     assert b"Regional centre Stockholm" in response.content
-    national = client_for("national_reader").get("/en/")
+    national = client_for("national_reader").get("/en/home/")
     assert b"National view" in national.content

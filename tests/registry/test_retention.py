@@ -72,5 +72,7 @@ def test_only_the_system_or_an_administrator_purges(cast: Cast) -> None:
 def test_command_line_purge(imported: ImportResult, capsys: pytest.CaptureFixture[str]) -> None:
     DataCategory.objects.filter(code="tip").update(retention_days=1)
     assert main(["retention", "purge", "--today", "2030-01-01"]) == 0
-    assert "rows deleted" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "rows deleted" in out
+    assert "scoring runs finished before 2028-01-02: 0 runs" in out  # 730 days before
     assert m.TipRecord.objects.count() == 0

@@ -61,7 +61,14 @@ def test_report_text_sections_and_disclosure(world: World) -> None:
     assert "Innehåll" in html
     assert "Bilaga: Källor och definitioner" in html
     assert "Kontrollerna ökade under våren." in html
-    assert html.count("akrim har ännu ingen modul") == 4  # methods, campaigns, partners, OC
+    assert html.count("akrim har ännu ingen modul") == 1  # only organised-crime coordination
+    for title in [
+        "Utbildning",
+        "Metodhandboken",
+        "Tips från allmänheten",
+        "arbetsmarknadens parter",
+    ]:
+        assert title in html, title
     assert "counter(page)" in html
     assert "<svg" in html
     assert "style=" not in html.split("</style>")[1]
@@ -153,3 +160,58 @@ def test_cli_bad_values_exit_2(
     assert code == 2
     assert "akrim report build:" in capsys.readouterr().err
     assert not list(tmp_path.glob("*.pdf"))
+
+
+def test_the_other_modules_figures_count_what_happened_in_the_period(world: World) -> None:
+    """Training, methods, adoption, campaigns, tips and partners: each table counts the
+    period's own events, made through the modules' services."""
+    from django.utils import timezone
+
+    from akrim.methods import services as methods
+    from akrim.methods.models import Method, MethodStatus
+    from akrim.partners.services import MeetingFields, create_meeting, open_forum
+    from akrim.tips.models import Tip
+    from akrim.tips.services import create_tip
+
+    coordinator = world.actor("coordinator")
+    method = methods.create_method(actor=coordinator, title="Plan a control", body="1. Plan.")
+    for to in (MethodStatus.TESTED, MethodStatus.ESTABLISHED):
+        methods.move_method_status(actor=coordinator, method_id=method.pk, to=to)
+    methods.record_adoption(
+        actor=coordinator,
+        method_id=method.pk,
+        agency="AV",
+        status="ordinary",
+        since=dt.date(2024, 2, 1),
+        evidence="In AV's inspection manual since February.",
+    )
+    forum = open_forum(actor=coordinator, centre="stockholm")
+    create_meeting(
+        actor=coordinator,
+        forum_id=forum.pk,
+        fields=MeetingFields(starts_at=timezone.make_aware(dt.datetime(2024, 3, 5, 10))),
+    )
+    tip = create_tip(SYSTEM, source="staff", what="Unpaid wages.", municipality_code="0180")
+    Tip.objects.filter(pk=tip.pk).update(
+        received_at=timezone.make_aware(dt.datetime(2024, 4, 2, 9))
+    )
+    create_tip(SYSTEM, source="staff", what="Outside the period.", municipality_code="0180")
+
+    built = build(actor=SYSTEM, kind="interim", period="2024h1", cutoff=dt.date(2024, 6, 30))
+    tables = {t.name: t for t in built.tables}
+    stockholm = next(r for r in tables["tips"].rows if r[0] == "Stockholm")
+    assert stockholm[1] == 1  # the tip of April; today's tip lies after the period
+    assert tables["tips"].rows[-1][1] == 1
+    assert next(r for r in tables["partners"].rows if r[0] == "Stockholm")[1] == 1
+    av = next(r for r in tables["adoption"].rows if str(r[0]).startswith("AV "))
+    assert av[1:] == (1, 1)
+    skv = next(r for r in tables["adoption"].rows if str(r[0]).startswith("SKV "))
+    assert skv[1:] == (0, 1)
+    assert {str(r[0]): r[1] for r in tables["methods"].rows}["etablerad"] == 0  # added later
+    Method.objects.filter(pk=method.pk).update(
+        created_at=timezone.make_aware(dt.datetime(2024, 1, 10, 9))
+    )
+    again = build(actor=SYSTEM, kind="interim", period="2024h1", cutoff=dt.date(2024, 6, 30))
+    methods_table = next(t for t in again.tables if t.name == "methods")
+    assert {str(r[0]): r[1] for r in methods_table.rows}["etablerad"] == 1
+    assert tables["campaigns"].rows == ()  # none planned

@@ -46,6 +46,9 @@ def test_pages_for_the_centres_staff(
 ) -> None:
     client = client_for("skv_inspector")
     assert "Recognising human trafficking" in client.get("/en/training/").content.decode()
+    titles = [("/en/training/", "Training"), ("/en/training/coverage/", "Training coverage")]
+    for url, title in titles:
+        assert f"<title>{title} · akrim</title>" in client.get(url).content.decode()
     page = client.get(f"/en/training/sessions/{session.pk}/").content.decode()
     assert "You are enrolled." in page
     coverage = client.get("/en/training/coverage/").content.decode()
@@ -166,6 +169,8 @@ def test_coordinator_plans_a_session_and_a_rule(client_for: Callable[[str], Clie
     [
         ({"capacity": "-1"}, 400, "Capacity must be a whole number."),
         ({"capacity": "9" * 50}, 400, "Capacity must be a whole number."),
+        ({"capacity": "²"}, 400, "Capacity must be a whole number."),  # a digit to isdigit()
+        ({"capacity": "١٢"}, 400, "Capacity must be a whole number."),  # Arabic-Indic digits
         ({"held_on": "<script>"}, 400, "The session date must be a date like 2025-05-06."),
         ({"held_on": ""}, 400, "The session date must be a date like 2025-05-06."),
         ({"course": "x" * 5000}, 400, "Unknown course or centre."),

@@ -68,6 +68,15 @@ def _database(url: str) -> dict[str, Any]:
 
 
 SECRET_KEY = _secret_key()
+
+# Key for tips encrypted at rest (base64 of 32 random bytes). In the demo it is derived from
+# SECRET_KEY; production refuses to start without its own key, kept apart from SECRET_KEY.
+AKRIM_TIPS_KEY = env_str("AKRIM_TIPS_KEY")
+
+# Scoring runs keep all their scores this long; after that only what the feedback loop needs.
+AKRIM_SCORE_RETENTION_DAYS = env_int("AKRIM_SCORE_RETENTION_DAYS", 730)
+if PRODUCTION and not AKRIM_TIPS_KEY:
+    raise ImproperlyConfigured("AKRIM_TIPS_KEY must be set in production")
 DEBUG = env_bool("AKRIM_DEBUG", False)
 ALLOWED_HOSTS = env_list("AKRIM_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 if PRODUCTION and not ALLOWED_HOSTS:
@@ -97,10 +106,17 @@ INSTALLED_APPS = [
     "akrim.targeting",
     "akrim.reporting",
     "akrim.training",
+    "akrim.portal",
+    "akrim.tips",
+    "akrim.methods",
+    "akrim.partners",
+    "akrim.campaigns",
     "akrim.api",
 ]
 
 MIDDLEWARE = [
+    # First: the public tip and survey pages never see who is asking (address, browser).
+    "akrim.tips.middleware.ForgetClientMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "akrim.core.middleware.RequestIdMiddleware",
@@ -158,6 +174,26 @@ OTP_TOTP_ISSUER = "akrim"
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [SRC_DIR / "locale"]
+
+# The public portal's languages: (code, English name, name in itself, direction). The staff
+# interface speaks only LANGUAGES above; the portal's texts are content (akrim.portal), so
+# these codes need no gettext catalogue. Each has its home page at /<code>/.
+PORTAL_LANGUAGES: list[tuple[str, str, str, str]] = [
+    ("sv", "Swedish", "Svenska", "ltr"),
+    ("en", "English", "English", "ltr"),
+    ("pl", "Polish", "Polski", "ltr"),
+    ("ro", "Romanian", "Română", "ltr"),
+    ("uk", "Ukrainian", "Українська", "ltr"),
+    ("bg", "Bulgarian", "Български", "ltr"),
+    ("lt", "Lithuanian", "Lietuvių", "ltr"),
+    ("th", "Thai", "ไทย", "ltr"),
+    ("vi", "Vietnamese", "Tiếng Việt", "ltr"),
+    ("ar", "Arabic", "العربية", "rtl"),
+    ("fa", "Persian", "فارسی", "rtl"),
+    ("ti", "Tigrinya", "ትግርኛ", "ltr"),
+    ("so", "Somali", "Soomaali", "ltr"),
+    ("bn", "Bengali", "বাংলা", "ltr"),
+]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True

@@ -18,6 +18,7 @@ class Role(StrEnum):
     COORDINATOR = "coordinator"
     NATIONAL_READER = "national_reader"
     DP_AUDITOR = "dp_auditor"  # data-protection auditor (dataskyddsombud / granskare)
+    COMMUNICATOR = "communicator"  # communication staff: portal content, campaigns
     ADMIN = "admin"
 
 

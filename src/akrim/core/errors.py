@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,6 +22,10 @@ class DomainError(Exception):
     def __init__(self, message: Any = None, **fields: Any) -> None:
         self.fields = fields
         template = message if message is not None else self.default_message
+        if isinstance(template, str):
+            # A plain message is looked up in the catalogue too: ``make messages`` extracts
+            # the first argument of InvalidInput(...), Conflict(...) etc. as a msgid.
+            template = gettext(template)
         try:
             self.message = str(template) % fields if fields else str(template)
         except (KeyError, ValueError, TypeError):

@@ -14,6 +14,28 @@ import polib
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 
 
+def portal_languages() -> dict[str, tuple[str, str, str]]:
+    """The portal's languages: code → (English name, name in itself, "ltr" or "rtl")."""
+    from django.conf import settings
+
+    languages = settings.PORTAL_LANGUAGES
+    return {code: (english, native, way) for code, english, native, way in languages}
+
+
+class PortalLanguageConverter:
+    """URL converter matching exactly the portal's language codes (``/pl/``, ``/ar/`` ...)."""
+
+    regex = "[a-z]{2}"
+
+    def to_python(self, value: str) -> str:
+        if value not in portal_languages():
+            raise ValueError(value)
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
 def compile_catalogues(locale_dir: Path = LOCALE_DIR) -> list[Path]:
     written = []
     for po_path in sorted(locale_dir.glob("*/LC_MESSAGES/*.po")):

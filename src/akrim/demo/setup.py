@@ -30,6 +30,7 @@ DEMO_USERS: list[tuple[str, str, list[str], list[str], str]] = [
     ("samordnare.av", "AV", ["Stockholm"], ["coordinator"], "AV coordinator, Stockholm"),
     ("inspektor.av.syd", "AV", ["Syd"], ["inspector"], "AV inspector, centre Syd"),
     ("nationell.lasare", "AV", [], ["national_reader"], "National steering-group reader"),
+    ("kommunikator", "JAMY", [], ["communicator"], "Communicator: portal pages, campaigns"),
     ("granskare.skv", "SKV", [], ["dp_auditor"], "Skatteverket data-protection auditor"),
     ("admin", "AV", [], ["admin"], "Administrator"),
 ]
@@ -46,11 +47,16 @@ def demo_password() -> str:
 
 def setup_demo(*, companies: int, progress: Callable[[str, int, int], None]) -> None:
     """Migrate, generate and import the demo world (first time only), create demo users."""
+    from akrim.campaigns.demo import setup_demo_campaign
     from akrim.controls.services import import_history
     from akrim.demo.controls import plan_demo_controls
     from akrim.demo.sharing import seed_demo_rules
+    from akrim.demo.tips import seed_demo_tips
     from akrim.demo.world import generate_world
+    from akrim.methods.seed import seed_demo_methods
     from akrim.organisation.services import create_staff
+    from akrim.partners.demo import seed_demo_partners
+    from akrim.portal.services import seed_content
     from akrim.registry.models import ImportBatch
     from akrim.registry.services import import_registers
 
@@ -77,11 +83,20 @@ def setup_demo(*, companies: int, progress: Callable[[str, int, int], None]) -> 
     User.objects.filter(username="admin").update(is_staff=True, is_superuser=True)
     seed_demo_rules()
     plan_demo_controls(today=timezone.localdate())
+    seed_demo_partners(today=timezone.localdate(), coordinators={"stockholm": "samordnare.av"})
+    seed_demo_methods()
+    seed_content(actor=actor)
+    setup_demo_campaign()  # after the portal content: it links the campaign's page
+    tips = seed_demo_tips()
     print_logins(password)
+    if tips.receipt_code:
+        print(f"A demo tip (in Polish, answered): receipt code {tips.receipt_code}")
+        print("  read the answer at http://127.0.0.1:8000/pl/tip/status/\n")
 
 
 def print_logins(password: str) -> None:
-    print("\nakrim demo is ready: http://127.0.0.1:8000/")
+    print("\nakrim demo is ready: staff pages at http://127.0.0.1:8000/sv/home/ (or /en/home/),")
+    print("the public portal at http://127.0.0.1:8000/sv/ (and /en/, /pl/, /ar/ ...)")
     print(f"Every demo user has the password: {password}\n")
     for username, agency, centres, roles, about in DEMO_USERS:
         where = ", ".join(centres) or "national"

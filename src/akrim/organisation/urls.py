@@ -4,6 +4,6 @@ from akrim.organisation import views
 
 app_name = "organisation"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("home/", views.home, name="home"),
     path("centres/", views.memberships, name="memberships"),
 ]

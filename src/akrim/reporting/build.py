@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 
 from akrim.controls.stats import DEFINITIONS, DEFINITIONS_VERSION, SUPPRESS_BELOW
 from akrim.core.actor import Actor
+from akrim.reporting import activity
 from akrim.reporting import figures as fig
 from akrim.reporting.exports import tables_xlsx
 from akrim.reporting.figures import SUPPRESSED, Filters, Table
@@ -87,6 +88,7 @@ def tables_at(
         fig.people_in_period(f, cutoff),
         fig.members_per_year(f, members),
         members,
+        *activity.tables(f, cutoff),
     ]
 
 

@@ -38,24 +38,9 @@ SECTIONS: tuple[Section, ...] = (
             "people",
         ),
     ),
-    Section(
-        "methods",
-        "Metodutveckling och kompetensutveckling",
-        (),
-        _NO_MODULE.format(what="metoder och utbildning"),
-    ),
-    Section(
-        "campaigns",
-        "Informationsinsatser och deras utvärdering",
-        (),
-        _NO_MODULE.format(what="informationsinsatser och utvärdering"),
-    ),
-    Section(
-        "partners",
-        "Samråd med arbetsmarknadens parter",
-        (),
-        _NO_MODULE.format(what="samråd med arbetsmarknadens parter"),
-    ),
+    Section("methods", "Metodutveckling och kompetensutveckling", ("training", "methods")),
+    Section("campaigns", "Informationsinsatser och deras utvärdering", ("campaigns", "tips")),
+    Section("partners", "Samråd med arbetsmarknadens parter", ("partners",)),
     Section(
         "organised_crime",
         "Samordning med den myndighetsgemensamma satsningen mot organiserad brottslighet",
@@ -65,9 +50,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "adoption",
         "Varaktig förankring i myndigheternas ordinarie verksamhet",
-        ("by_agency",),
-        "Modulen för metoder och förankring finns ännu inte; tabellen visar myndigheternas "
-        "deltagande i de gemensamma kontrollerna.",
+        ("adoption", "by_agency"),
     ),
 )
 BY_SLUG = {s.slug: s for s in SECTIONS}

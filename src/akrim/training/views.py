@@ -75,7 +75,7 @@ def record_result(request: HttpRequest, id: int, enrolment_id: int) -> HttpRespo
 
 
 def _int(value: str, field: str) -> int:
-    if not value.isdigit() or len(value) > 6:
+    if not (value.isascii() and value.isdigit()) or len(value) > 6:
         raise InvalidInput("%(field)s must be a whole number.", field=field)
     return int(value)
 

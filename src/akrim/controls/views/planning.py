@@ -178,6 +178,7 @@ def plan(request: HttpRequest) -> HttpResponse:
             initial={
                 "centre": first.code,
                 "workplaces": request.GET.get("workplace", "")[:40],
+                "tips": request.GET.get("tips", "")[:900],  # e.g. from a tip's page
                 "day": timezone.localdate() + dt.timedelta(days=7),
                 "starts": dt.time(8),
                 "ends": dt.time(12),
@@ -221,6 +222,8 @@ def _page(
             "team_open": control.status in (Status.DRAFT, Status.PLANNED, Status.PREPARED),
             "before_day": control.status in (Status.DRAFT, Status.PLANNED, Status.PREPARED),
             "after_day": control.status in (Status.CARRIED_OUT, Status.IN_FOLLOW_UP),
+            "lessons_open": control.status
+            in (Status.CARRIED_OUT, Status.IN_FOLLOW_UP, Status.CLOSED),
             "categories": queries.checkable_categories(),
             "own_findings": sorted(
                 code for code, agency in FINDING_CATALOGUE.items() if agency == actor.agency

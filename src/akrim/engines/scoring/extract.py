@@ -41,7 +41,7 @@ from akrim.engines.exchange.schema import TABLES, TableSpec
 
 Progress = Callable[[str, int, int], None]
 
-__all__ = ["BLOCK_ROWS", "USED_COLUMNS", "ScoringExtract", "read_for_scoring"]
+__all__ = ["BLOCK_ROWS", "PAYROLL_PAIRS", "USED_COLUMNS", "ScoringExtract", "read_for_scoring"]
 
 BLOCK_ROWS = 1_000_000
 """Rows type-checked at once; a smaller block lowers the peak and costs a little time."""
@@ -80,6 +80,13 @@ USED_COLUMNS: dict[str, tuple[str, ...]] = {
 these alone equals the ranking from the whole extract)."""
 
 
+PAYROLL_PAIRS = "payroll_pairs"
+"""Extra frame of a streamed payroll: every (org_no, person_id) pair of the whole file."""
+
+WINDOW_MONTHS = 12
+"""Payroll months the indicators read (``indicators.WINDOW_MONTHS``; a test keeps them equal)."""
+
+
 @dataclass(frozen=True)
 class ScoringExtract:
     """A valid extract, reduced to what scoring reads (no ``_row``, no digest); ``rows``
@@ -107,8 +114,15 @@ def read_for_scoring(
     paths = reader._find_files(folder, issues)
     steps = len(TABLES) + 1
     tables: dict[str, reader._Table] = {}
+    window: _PayrollWindow | None = None
     for done, spec in enumerate(TABLES.values(), start=1):
-        table = _load(spec, paths, issues, block_rows)
+        if spec.name == "payroll":
+            window = _PayrollWindow(spec, tables)
+            table = _load(spec, paths, issues, block_rows, window)
+            if not window.used:
+                window = None
+        else:
+            table = _load(spec, paths, issues, block_rows)
         tables[spec.name] = replace(table, frame=table.frame.select(_checked_columns(spec)))
         if progress is not None:
             progress(spec.name, done, steps)
@@ -120,6 +134,9 @@ def read_for_scoring(
     rows = {name: table.frame.height for name, table in tables.items()}
     frames = {name: table.frame.select(USED_COLUMNS[name]) for name, table in tables.items()}
     tables.clear()
+    if window is not None:
+        rows["payroll"] = window.rows
+        frames[PAYROLL_PAIRS] = window.pairs()
     return ScoringExtract(folder=folder, tables=frames, warnings=issues.warnings, rows=rows)
 
 
@@ -137,9 +154,14 @@ def _checked_columns(spec: TableSpec) -> list[str]:
 
 
 def _load(
-    spec: TableSpec, paths: dict[str, Path | None], issues: reader._Issues, block_rows: int
+    spec: TableSpec,
+    paths: dict[str, Path | None],
+    issues: reader._Issues,
+    block_rows: int,
+    window: _PayrollWindow | None = None,
 ) -> reader._Table:
-    """``reader._load_table``, with a CSV file's cells checked in blocks of rows."""
+    """``reader._load_table``, with a CSV file's cells checked in blocks of rows (and, with
+    a ``window``, the payroll thinned block by block as it is read)."""
     path = paths.get(spec.name)
     if (
         path is None
@@ -148,9 +170,11 @@ def _load(
         or spec.name == "findings"  # its ordinal counts over the whole table
     ):
         return reader._load_table(spec, paths, issues)
-    streamed = _streamed(spec, path, issues, block_rows)
+    streamed = _streamed(spec, path, issues, block_rows, window)
     if streamed is not None:
         return streamed
+    if window is not None:
+        window.reset()  # the whole-file path below keeps every row, as the reader does
     raw = reader._read_csv(spec, path, issues)
     if raw is None:
         return reader._Table(reader._empty_frame(spec), path.name, frozenset(), missing=False)
@@ -185,7 +209,11 @@ def _finish(
 
 
 def _streamed(
-    spec: TableSpec, path: Path, issues: reader._Issues, block_rows: int
+    spec: TableSpec,
+    path: Path,
+    issues: reader._Issues,
+    block_rows: int,
+    window: _PayrollWindow | None = None,
 ) -> reader._Table | None:
     """The file read in batches and checked block by block, so its cells as text are never
     all held at once; None (nothing reported) when the file needs the reader's whole-file
@@ -230,12 +258,18 @@ def _streamed(
             )
             raw = reader._Raw(reader._clean_text(text, list(selected.values())), frozenset())
             del text
-            parts.append(reader._validate(spec, file, raw, recorder).select(keep))
+            block = reader._validate(spec, file, raw, recorder).select(keep)
             del raw
+            parts.append(block if window is None else window.add(block, file, recorder))
     except pl.exceptions.PolarsError:
         return None
-    issues.warnings.extend(scratch.warnings)
     checked = frozenset(selected.values())
+    if window is not None:
+        if window.repeats_a_key():
+            return None  # the whole-file path names the duplicate rows, as the reader does
+        issues.warnings.extend(scratch.warnings)
+        return window.finish(spec, file, parts, recorder, issues, checked)
+    issues.warnings.extend(scratch.warnings)
     return _finish(spec, file, parts, recorder, issues, checked, complete=True)
 
 
@@ -290,3 +324,114 @@ class _Recorder(reader._Issues):
         for call in self.calls.values():
             sample = pl.concat(call.samples, how="vertical_relaxed").head(reader.MAX_PER_RULE)
             issues.rows(file, call.column, call.position, call.rule, call.count, sample)
+
+
+class _PayrollWindow:
+    """The payroll as scoring needs it, gathered block by block from a streamed file.
+
+    Every row is checked as the reader checks it — its cells by the reader's own
+    ``_validate``, its references against the companies and persons already read (the same
+    rule and count as the reader's ``_check_references``), its key against every other row
+    (64-bit hashes of all keys are kept; a repeat sends the file to the whole-file path,
+    which names the rows) — but only the rows of the last :data:`WINDOW_MONTHS` months are
+    kept, plus the distinct (org_no, person_id) pairs of all months (the phoenix indicator
+    reads who worked where, in any month). A national payroll of ~90 million rows over
+    several years is thus held as about one year of rows.
+    """
+
+    def __init__(self, spec: TableSpec, tables: dict[str, reader._Table]) -> None:
+        self.spec, self.tables = spec, tables
+        self.used = False
+        self.reset()
+
+    def reset(self) -> None:
+        self.used = False
+        self.rows = 0
+        self.latest: int | None = None
+        self.hashes: list[pl.Series] = []
+        self._pairs: list[pl.DataFrame] = []
+        self._pair_rows = 0
+
+    def add(self, block: pl.DataFrame, file: str, recorder: _Recorder) -> pl.DataFrame:
+        """Check ``block``'s references and keys; return the rows still in the window."""
+        self.used = True
+        self.rows += block.height
+        self._references(block, file, recorder)
+        keyed = block.select(self.spec.key).drop_nulls()
+        self.hashes.append(keyed.select(pl.struct(self.spec.key).hash()).to_series())
+        pairs = block.select("org_no", "person_id").drop_nulls().unique()
+        self._pairs.append(pairs)
+        self._pair_rows += pairs.height
+        if self._pair_rows > 4 * BLOCK_ROWS:  # keep the pairs gathered so far compact
+            self._pairs = [pl.concat(self._pairs).unique()]
+            self._pair_rows = self._pairs[0].height
+        month = _month_index(pl.col("period"))
+        latest = block.select(month.max()).item()
+        if latest is not None and (self.latest is None or latest > self.latest):
+            self.latest = int(latest)
+        return self._in_window(block)
+
+    def _in_window(self, frame: pl.DataFrame) -> pl.DataFrame:
+        if self.latest is None:
+            return frame.clear()
+        first = self.latest - WINDOW_MONTHS + 1
+        return frame.filter(_month_index(pl.col("period")) >= first)
+
+    def _references(self, block: pl.DataFrame, file: str, recorder: _Recorder) -> None:
+        child = reader._Table(block, file, frozenset(block.columns), missing=False)
+        for reference in self.spec.references:
+            parent = self.tables[reference.target]
+            candidates = {self.spec.name: child, reference.target: parent}
+            if not reader._reference_checkable(candidates, self.spec, reference):
+                continue
+            known = parent.frame.get_column(reference.target_column).drop_nulls()
+            value = pl.col(reference.column)
+            unknown = block.filter(value.is_not_null() & ~value.is_in(known.implode()))
+            if unknown.is_empty():
+                continue
+            rule = f"unknown reference: no such {reference.target_column} in {reference.target}"
+            sample = unknown.head(reader.MAX_PER_RULE).select(
+                "_row",
+                value.cast(pl.String).alias("value"),
+                pl.lit(None, pl.String).alias("detail"),
+            )
+            position = self.spec.column_names.index(reference.column)
+            recorder.rows(file, reference.column, position, rule, unknown.height, sample)
+
+    def repeats_a_key(self) -> bool:
+        if not self.hashes:
+            return False
+        ordered = pl.concat(self.hashes).sort().to_numpy()
+        return bool((ordered[1:] == ordered[:-1]).any())
+
+    def finish(
+        self,
+        spec: TableSpec,
+        file: str,
+        parts: list[pl.DataFrame],
+        recorder: _Recorder,
+        issues: reader._Issues,
+        checked: frozenset[str],
+    ) -> reader._Table:
+        """The window's rows as one table. Its references are checked already: the table
+        claims no referring column as checked, so ``_check_references`` passes it by."""
+        self.hashes.clear()
+        frame = self._in_window(pl.concat(parts, rechunk=False) if len(parts) > 1 else parts[0])
+        parts.clear()
+        recorder.merge_into(issues, file)
+        referring = {reference.column for reference in spec.references}
+        key_columns = [c for c in spec.key if c not in _checked_columns(spec)]
+        return reader._Table(
+            frame.drop(key_columns), file, checked - referring, missing=False, complete=True
+        )
+
+    def pairs(self) -> pl.DataFrame:
+        pairs = pl.concat(self._pairs).unique() if self._pairs else pl.DataFrame()
+        self._pairs = []
+        return pairs
+
+
+def _month_index(period: pl.Expr) -> pl.Expr:
+    """``YYYY-MM`` as year * 12 + month - 1 (as ``indicators._month_index``)."""
+    year = period.str.slice(0, 4).cast(pl.Int32)
+    return year * 12 + period.str.slice(5, 2).cast(pl.Int32) - 1

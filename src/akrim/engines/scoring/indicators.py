@@ -399,12 +399,14 @@ def _phoenix(ctx: _Context) -> pl.DataFrame:
     # Only the companies of a candidate pair matter: filter before ``unique`` so that the
     # person-company pairs of every other company are never gathered.
     involved = pl.concat([pairs.get_column("org_no"), pairs.get_column("failed")]).unique()
+    # A payroll read in a window (extract.read_for_scoring) brings every month's pairs apart.
+    worked = "payroll_pairs" if "payroll_pairs" in ctx.frames else "payroll"
     people = pl.concat(
         [
             _table(ctx.frames, name)
             .select("org_no", "person_id")
             .filter(pl.col("org_no").is_in(involved.implode()))
-            for name in ("roles", "payroll")
+            for name in ("roles", worked)
         ]
     ).unique()
     shared = (

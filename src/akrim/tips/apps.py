@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TipsConfig(AppConfig):
+    name = "akrim.tips"
+    label = "tips"
+    verbose_name = "Tips"

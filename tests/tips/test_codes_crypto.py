@@ -1,0 +1,109 @@
+"""Receipt codes (randomness, reading aloud, Argon2id) and encryption at rest."""
+
+from __future__ import annotations
+
+import base64
+import math
+
+import pytest
+from cryptography.exceptions import InvalidTag
+from django.db import connection
+
+from akrim.tips import codes, crypto
+from akrim.tips.models import Message, Tip
+from tests.tips.conftest import receipt_code, send_tip
+
+
+def test_a_code_has_at_least_64_random_bits_and_80_secret_bits() -> None:
+    code = codes.new_code()
+    bits_per_char = math.log2(len(codes.ALPHABET))
+    assert len(code.code) * bits_per_char >= 120
+    assert codes.SECRET_CHARS * bits_per_char >= 80
+    assert code.code.startswith(code.lookup_id)
+    assert len({codes.new_code().code for _ in range(200)}) == 200
+
+
+def test_a_code_is_grouped_for_reading_aloud_and_read_back_forgivingly() -> None:
+    code = codes.new_code()
+    groups = code.grouped.split("-")
+    assert [len(g) for g in groups] == [4] * 6
+    typed = " ".join(groups).lower().replace("1", "l").replace("0", "o")
+    assert codes.normalize(typed) == code.code
+    assert codes.normalize(code.code[:-1]) is None
+    assert codes.normalize(code.code[:-1] + "U") is None  # not in Crockford's alphabet
+    assert codes.normalize("x" * 5000) is None
+
+
+def test_production_hasher_is_argon2id_with_rfc9106_parameters() -> None:
+    # The module's own hasher (the tests swap in a cheap one through the fixture).
+    from argon2 import PasswordHasher, Type
+
+    hasher = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4, type=Type.ID)
+    import importlib
+
+    fresh = importlib.reload(codes)
+    assert fresh.HASHER.type == hasher.type == Type.ID
+    assert fresh.HASHER.memory_cost == 64 * 1024
+    assert fresh.HASHER.time_cost == 3
+
+
+def test_the_database_holds_an_argon2id_hash_and_never_the_code(db: None, client) -> None:  # type: ignore[no-untyped-def]
+    code = receipt_code(send_tip(client))
+    tip = Tip.objects.get()
+    assert tip.code_hash.startswith("$argon2id$")
+    plain = code.replace("-", "")
+    assert plain not in tip.code_hash
+    assert codes.matches(tip.code_hash, plain)
+    assert tip.lookup_id == plain[:8]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM tips_tip")
+        dump = repr(cursor.fetchall())
+    assert plain not in dump
+    assert code not in dump
+
+
+def test_tip_texts_and_messages_are_ciphertext_in_the_database(db: None, client) -> None:  # type: ignore[no-untyped-def]
+    secret = "Passports kept in the office safe by the manager"
+    send_tip(client, what=secret, contact="+46 70 000 00 00", where_name="Hidden Cafe AB")
+    tip = Tip.objects.get()
+    Message.objects.create(
+        tip=tip,
+        direction="in",
+        body_sealed=crypto.seal("Another secret sentence", field="tips.message"),
+        created_at=tip.received_at,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM tips_tip")
+        tips = repr(cursor.fetchall())
+        cursor.execute("SELECT * FROM tips_message")
+        msgs = repr(cursor.fetchall())
+    for plain in ("Passports", "+46 70", "Hidden Cafe"):
+        assert plain not in tips
+    assert "Another secret" not in msgs
+    assert crypto.unseal(tip.what_sealed, field="tips.what") == secret
+    assert tip.has_contact
+
+
+def test_a_sealed_value_does_not_open_in_another_field_or_when_changed(settings) -> None:  # type: ignore[no-untyped-def]
+    sealed = crypto.seal("text", field="tips.what")
+    with pytest.raises(InvalidTag):
+        crypto.unseal(sealed, field="tips.contact")
+    raw = bytearray(base64.b64decode(sealed[3:]))
+    raw[-1] ^= 1
+    with pytest.raises(InvalidTag):
+        crypto.unseal("v1:" + base64.b64encode(bytes(raw)).decode(), field="tips.what")
+    assert crypto.seal("same", field="f") != crypto.seal("same", field="f")  # fresh nonce
+
+
+def test_the_key_comes_from_the_setting_when_given(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.AKRIM_TIPS_KEY = ""
+    derived = crypto.seal("x", field="f")
+    settings.AKRIM_TIPS_KEY = base64.b64encode(b"k" * 32).decode()
+    with pytest.raises(InvalidTag):
+        crypto.unseal(derived, field="f")
+    assert crypto.unseal(crypto.seal("x", field="f"), field="f") == "x"
+    settings.AKRIM_TIPS_KEY = base64.b64encode(b"short").decode()
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured):
+        crypto.seal("x", field="f")
