@@ -54,6 +54,7 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "controls:detail": ("/en/controls/{control}/", (LOGIN, 200, 200, 404, 404)),
     "controls:move": ("/en/controls/{control}/move/", POST_ONLY),
     "controls:cancel": ("/en/controls/{control}/cancel/", POST_ONLY),
+    "controls:reschedule": ("/en/controls/{control}/reschedule/", POST_ONLY),
     "controls:team": ("/en/controls/{control}/team/", POST_ONLY),
     "controls:pre_check": ("/en/controls/{control}/pre-checks/", POST_ONLY),
     "controls:pre_check_delete": ("/en/controls/{control}/pre-checks/1/delete/", POST_ONLY),

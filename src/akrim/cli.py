@@ -357,12 +357,18 @@ def cmd_retention(args: argparse.Namespace) -> int:
     from akrim.core.actor import Actor
     from akrim.registry.retention import purge_expired
     from akrim.targeting.retention import purge_runs
+    from akrim.tips.retention import purge_tips
 
     today = args.today or timezone.localdate()
     result = purge_expired(actor=Actor.system(), today=today)
     print(f"retention purge as of {result.today}: {result.total} rows deleted")
     for model, count in result.deleted.items():
         print(f"  {model:<14} {count:>10}")
+    tips = purge_tips(actor=Actor.system(), today=today)
+    print(
+        f"tips: {tips.tips_deleted} finished tips past retention deleted "
+        f"({tips.retention_days if tips.retention_days is not None else 'no'} days)"
+    )
     runs = purge_runs(actor=Actor.system(), today=today)
     print(
         f"scoring runs finished before {runs.cutoff}: {runs.runs_deleted} runs and "

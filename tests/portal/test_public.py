@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from typing import Any
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -276,3 +277,26 @@ def test_a_view_is_counted_without_anything_about_the_reader(
     call_command("dumpdata", stdout=dump)
     assert SENTINEL_IP not in dump.getvalue()
     assert SENTINEL_UA not in dump.getvalue()
+
+
+@pytest.mark.parametrize("url", ["/pl/foo/", "/th/a/b/c/", "/sv/no-such-page/", "/ar/tipx/"])
+def test_an_unknown_address_under_a_portal_language_is_the_portals_404_without_cookies(
+    seeded: SeedResult, client: Client, url: str
+) -> None:
+    from akrim.portal.services import ui_texts
+
+    response = client.get(url)
+    assert response.status_code == 404
+    lang = url.split("/")[1]
+    html = response.content.decode()
+    assert f'<html lang="{lang}"' in html
+    assert ui_texts(lang)["not_found"] in html
+    assert not response.cookies  # the staff error page would set a CSRF cookie
+
+
+def test_staff_who_mistype_an_address_get_the_staff_404(
+    seeded: SeedResult, client_for: Any
+) -> None:
+    response = client_for("skv_inspector").get("/en/no-such-page/")
+    assert response.status_code == 404
+    assert "akrim-nav" in response.content.decode()  # the staff page, with its menu

@@ -244,7 +244,12 @@ def experience(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "campaigns/experience.html",
-        {"entries": queries.search_experience(actor=actor, text=text), "q": text},
+        {
+            "entries": queries.search_experience(actor=actor, text=text).prefetch_related(
+                "used_in_versions__method"
+            ),
+            "q": text,
+        },
     )
 
 

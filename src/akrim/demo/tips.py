@@ -1,10 +1,10 @@
-"""Demo tips and portal visits: a synthetic year of the public channel.
+"""Demo tips and portal visits: eighteen synthetic months of the public channel.
 
-About two hundred tips from the portal and partners, spread over the demo year by
+About three hundred tips from the portal and partners, spread over eighteen months by
 municipality and language (more in the demo campaign's regions and languages while it ran),
 some triaged, linked to register workplaces, handled or closed; one tip gets a receipt code
 and a staff reply, and that code is printed by ``akrim demo setup`` so the status page can be
-tried. Portal visits per page, language and day over the same year, with the campaign's
+tried. Portal visits per page, language and day over the same months, with the campaign's
 pages read more while it ran. Deterministic (seeded); run once — a second run changes nothing.
 Every text is invented; no tip describes a real workplace or person.
 """
@@ -30,7 +30,7 @@ from akrim.tips.models import Category, Source, Status, Tip, Urgency
 from akrim.tips.services import new_lookup_id, reply, store_tip
 
 SEED = 2026
-FIRST, LAST = dt.date(2024, 9, 1), dt.date(2025, 8, 31)
+FIRST, LAST = dt.date(2024, 3, 1), dt.date(2025, 8, 31)  # the campaign, and the year before it
 CAMPAIGN = (dt.date(2025, 3, 1), dt.date(2025, 5, 31))  # campaigns.demo STARTS, ENDS
 CAMPAIGN_CENTRES = {"stockholm", "vast"}
 CAMPAIGN_LANGUAGES = ["pl", "ar"]

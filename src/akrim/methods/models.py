@@ -108,6 +108,10 @@ class MethodVersion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     checklists = models.ManyToManyField(Checklist, related_name="method_versions", blank=True)
     from_lessons = models.ManyToManyField(Lesson, related_name="used_in_versions", blank=True)
+    # Experience from information campaigns aimed at vulnerable workers (issue 9's log)
+    from_experience = models.ManyToManyField(
+        "campaigns.ExperienceEntry", related_name="used_in_versions", blank=True
+    )
 
     class Meta:
         ordering = ["method", "-number"]

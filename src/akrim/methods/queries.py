@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from akrim.audit.services import record
+from akrim.campaigns.models import ExperienceEntry
 from akrim.controls.models import Checklist, ChecklistVersion, Control
 from akrim.core.actor import Actor
 from akrim.core.errors import InvalidInput, NotFound
@@ -127,7 +128,11 @@ def _adoption(actor: Actor, method: Method) -> tuple[list[AdoptionCell], list[Ad
 def method_page(*, actor: Actor, slug: str) -> MethodPage:
     policies.check_may_read(actor)
     method = _method(slug)
-    versions = list(method.versions.select_related("author").prefetch_related("from_lessons"))
+    versions = list(
+        method.versions.select_related("author").prefetch_related(
+            "from_lessons", "from_experience__campaign"
+        )
+    )
     current = versions[0]
     lessons = list(
         policies.visible_lessons(method.lessons.all(), actor=actor)
@@ -318,3 +323,14 @@ def adoption_csv(matrix: Matrix) -> str:
 
 def _safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def citable_experience(*, actor: Actor, limit: int = 50) -> list[ExperienceEntry]:
+    """The newest experience entries of campaigns the actor sees (none for staff who do
+    not read campaigns), to cite in a method revision."""
+    from akrim.campaigns.policies import may_read
+    from akrim.campaigns.queries import search_experience
+
+    if not may_read(actor):
+        return []
+    return list(search_experience(actor=actor).order_by("-recorded_on", "-pk")[:limit])

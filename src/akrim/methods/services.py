@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from akrim.audit.services import record
+from akrim.campaigns.models import ExperienceEntry
+from akrim.campaigns.policies import may_read as may_read_campaigns
 from akrim.controls.models import Checklist
 from akrim.controls.services.common import text
 from akrim.core.actor import Actor
@@ -171,6 +173,19 @@ def _citable_lessons(actor: Actor, ids: Sequence[int]) -> list[Lesson]:
     return rows
 
 
+def _citable_experience(actor: Actor, ids: Sequence[int]) -> list[ExperienceEntry]:
+    from akrim.campaigns.queries import search_experience
+
+    wanted = _ids(ids, "experience")
+    if not wanted:
+        return []
+    readable = search_experience(actor=actor) if may_read_campaigns(actor) else None
+    rows = list(readable.filter(pk__in=wanted)) if readable is not None else []
+    if len(rows) != len(wanted):
+        raise InvalidInput("Unknown experience entry.")
+    return rows
+
+
 def revise_method(
     *,
     actor: Actor,
@@ -180,10 +195,12 @@ def revise_method(
     summary: str,
     checklists: Sequence[int] = (),
     lessons: Sequence[int] = (),
+    experience: Sequence[int] = (),
 ) -> MethodVersion:
     """Save the next version of a method. ``base`` is the version the reviser started
     from: if someone saved another version meanwhile, Conflict. Cited ``lessons`` (open or
-    already used, visible to the actor) are marked used and linked to the method.
+    already used, visible to the actor) are marked used and linked to the method; cited
+    ``experience`` entries of campaigns the actor sees are linked to the version.
     Coordinators and the method's owner. Raises NotFound, Forbidden, InvalidInput,
     Conflict."""
     body = text(body, field="the text", max_length=MAX_BODY, required=True)
@@ -200,10 +217,12 @@ def revise_method(
                 number=number,
             )
         lesson_rows = _citable_lessons(actor, lessons)
+        experience_rows = _citable_experience(actor, experience)
         if (
             current is not None
             and current.body == body
             and not lesson_rows
+            and not experience_rows
             and set(current.checklists.values_list("pk", flat=True))
             == {c.pk for c in checklist_rows}
         ):
@@ -218,6 +237,7 @@ def revise_method(
         )
         version.checklists.set(checklist_rows)
         version.from_lessons.set(lesson_rows)
+        version.from_experience.set(experience_rows)
         for lesson in lesson_rows:
             lesson.methods.add(method)
         Lesson.objects.filter(pk__in=[lesson.pk for lesson in lesson_rows]).update(
@@ -228,7 +248,7 @@ def revise_method(
             action="methods.method_revised",
             object_type="methods.method",
             object_id=str(method.pk),
-            fields=["body", "summary", "checklists", "from_lessons"],
+            fields=["body", "summary", "checklists", "from_lessons", "from_experience"],
             detail={
                 "version": version.number,
                 "checklists": [c.pk for c in checklist_rows],

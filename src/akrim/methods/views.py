@@ -68,6 +68,7 @@ def _method_form(
             "form": request.POST if error else {},
             "chosen": set(_safe_ids(request.POST, "checklists")) if error else None,
             "chosen_lessons": set(_safe_ids(request.POST, "lessons")) if error else set(),
+            "chosen_experience": set(_safe_ids(request.POST, "experience")) if error else set(),
             "all_checklists": queries.checklists(),
         }
     )
@@ -140,6 +141,7 @@ def revise(request: HttpRequest, slug: str) -> HttpResponse:
         "current": current,
         "current_checklists": {c.pk for c in current.checklists.all()},
         "lessons": queries.citable_lessons(actor=actor, method=method),
+        "experience": queries.citable_experience(actor=actor),
     }
     if request.method == "POST":
         post = request.POST
@@ -152,6 +154,7 @@ def revise(request: HttpRequest, slug: str) -> HttpResponse:
                 summary=post.get("summary", ""),
                 checklists=_ids(post, "checklists"),
                 lessons=_ids(post, "lessons"),
+                experience=_ids(post, "experience"),
             )
         except InvalidInput as error:
             return _method_form(request, context, error)

@@ -162,8 +162,9 @@ class Referral(models.Model):
     )
     received_at = models.DateTimeField()
     summary = models.TextField()
+    # The tip goes when its retention has passed (akrim.tips.retention); the referral stays.
     tip = models.OneToOneField(
-        "tips.Tip", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "tips.Tip", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -36,6 +36,7 @@ from akrim.controls.services.lifecycle import (
     mark_planned,
     mark_prepared,
     plan_control,
+    reschedule_control,
     start_follow_up,
 )
 from akrim.controls.services.preparation import (
@@ -75,6 +76,7 @@ __all__ = [
     "record_observation",
     "record_person_met",
     "record_pre_check",
+    "reschedule_control",
     "save_draft",
     "set_person_indicators",
     "set_safety_assessment",

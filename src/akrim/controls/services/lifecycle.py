@@ -428,6 +428,50 @@ def _move(
     return control
 
 
+def reschedule_control(
+    *,
+    actor: Actor,
+    control_id: int,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    outside_opening_hours: bool = False,
+) -> Control:
+    """Move a control that has not been carried out (draft, planned, prepared) to another
+    time, e.g. a draft made from the selection list. Coordinators of the centre. Checked as
+    planning is: the times, the workplaces not planned by another centre then, the team
+    not booked elsewhere, the sites open at the start (unless confirmed). Raises NotFound,
+    Forbidden, InvalidInput, Conflict."""
+    _check_times(starts_at, ends_at)
+    with transaction.atomic():
+        control = locked(actor, control_id)
+        policies.check_may_coordinate(actor=actor, control=control)
+        if control.status not in (Status.DRAFT, Status.PLANNED, Status.PREPARED):
+            raise Conflict("Only a control that has not been carried out can be moved.")
+        before = (control.starts_at, control.ends_at)
+        control.starts_at, control.ends_at = starts_at, ends_at
+        _check_still_free(control)
+        sites = [
+            (row.workplace_id, row.register_workplace)
+            for row in control.workplaces.select_related("register_workplace")
+            if row.register_workplace is not None
+        ]
+        accepted = _check_opening_hours(sites, starts_at, outside_opening_hours)
+        control.save(update_fields=["starts_at", "ends_at", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="reschedule_control",
+            object_type="control",
+            object_id=str(control.pk),
+            fields=["starts_at", "ends_at"],
+            detail={
+                "from": [before[0].isoformat(), before[1].isoformat()],
+                "to": [starts_at.isoformat(), ends_at.isoformat()],
+                "planned_while_closed": accepted,
+            },
+        )
+    return control
+
+
 def _check_still_free(control: Control) -> None:
     """Conflicts are checked again when a draft becomes a plan: time has passed."""
     _check_workplaces_free(control, list(control.workplaces.values_list("workplace_id", flat=True)))

@@ -119,13 +119,27 @@ class PlanForm(forms.Form):
         self.fields["agencies"].choices = [(code, code) for code in agency_codes]  # type: ignore[attr-defined]
 
     def moments(self) -> tuple[dt.datetime, dt.datetime]:
-        data = self.cleaned_data
-        zone = timezone.get_current_timezone()
-        starts = dt.datetime.combine(data["day"], data["starts"], tzinfo=zone)
-        ends = dt.datetime.combine(data["day"], data["ends"], tzinfo=zone)
-        if ends <= starts:  # a control that runs past midnight
-            ends += dt.timedelta(days=1)
-        return starts, ends
+        return _moments(self.cleaned_data)
+
+
+class RescheduleForm(forms.Form):
+    """Another day and time for a control that has not been carried out."""
+
+    day = forms.DateField(label=gettext_lazy("Day"))
+    starts = forms.TimeField(label=gettext_lazy("Starts"))
+    ends = forms.TimeField(label=gettext_lazy("Ends"))
+    outside_opening_hours = forms.BooleanField(
+        required=False, label=gettext_lazy("Plan even though a site is closed at the start")
+    )
+
+
+def _moments(data: dict[str, Any]) -> tuple[dt.datetime, dt.datetime]:
+    zone = timezone.get_current_timezone()
+    starts = dt.datetime.combine(data["day"], data["starts"], tzinfo=zone)
+    ends = dt.datetime.combine(data["day"], data["ends"], tzinfo=zone)
+    if ends <= starts:  # a control that runs past midnight
+        ends += dt.timedelta(days=1)
+    return starts, ends
 
 
 def _lines(value: str) -> list[str]:
@@ -300,6 +314,32 @@ def cancel(request: HttpRequest, control_id: int) -> HttpResponse:
         "status",
         lambda actor: services.cancel_control(actor=actor, control_id=control_id, reason=reason),
         _("The control is cancelled."),
+    )
+
+
+@require_POST
+@login_required
+@domain_errors_as_pages
+def reschedule(request: HttpRequest, control_id: int) -> HttpResponse:
+    form = RescheduleForm(request.POST)
+    if not form.is_valid():
+        field, problems = next(iter(form.errors.items()))
+        label = form.fields[field].label if field in form.fields else field
+        refused = InvalidInput("%(field)s: %(problem)s", field=str(label), problem=problems[0])
+        return _page(request, control_id, error=refused, where="status")
+    starts, ends = _moments(form.cleaned_data)
+    return _act(
+        request,
+        control_id,
+        "status",
+        lambda actor: services.reschedule_control(
+            actor=actor,
+            control_id=control_id,
+            starts_at=starts,
+            ends_at=ends,
+            outside_opening_hours=form.cleaned_data["outside_opening_hours"],
+        ),
+        _("The control is moved to %(day)s.") % {"day": form.cleaned_data["day"].isoformat()},
     )
 
 
@@ -517,6 +557,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:control_id>/", detail, name="detail"),
     path("<int:control_id>/move/", move, name="move"),
     path("<int:control_id>/cancel/", cancel, name="cancel"),
+    path("<int:control_id>/reschedule/", reschedule, name="reschedule"),
     path("<int:control_id>/team/", team, name="team"),
     path("<int:control_id>/pre-checks/", pre_check, name="pre_check"),
     path(
