@@ -18,6 +18,14 @@ from tests.cast import PASSWORD, Cast
 START, END = dt.date(2025, 3, 1), dt.date(2025, 5, 31)
 
 
+@pytest.fixture(autouse=True)
+def _instant_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests answer at once; the minimum fill time has its own test."""
+    from akrim.campaigns import surveys
+
+    monkeypatch.setattr(surveys, "MIN_FILL_SECONDS", 0)
+
+
 @pytest.fixture
 def communicator(cast: Cast) -> Actor:
     create_staff(

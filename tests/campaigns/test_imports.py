@@ -39,10 +39,12 @@ def test_a_good_file_is_imported_whole(survey_set: SurveySet, communicator: Acto
     assert result.responses == 3
     assert result.by_wave == {"before/campaign": 1, "after/comparison": 1, "during/campaign": 1}
     weights = sorted(Response.objects.values_list("weight", flat=True))
-    assert weights == [0.5, 1.0, 1.5]
+    assert weights == [1.0, 1.0, 1.0]  # one response per wave: each rescaled to the mean 1
     assert set(Response.objects.values_list("source", flat=True)) == {"panel"}
-    assert Answer.objects.get(question__code="where", response__weight=1.5).choices == ["tv", "web"]
-    assert Answer.objects.filter(response__weight=0.5).count() == 1  # empty cells: no answer
+    before = Response.objects.get(wave__phase="before")
+    assert Answer.objects.get(question__code="where", response=before).choices == ["tv", "web"]
+    after = Response.objects.get(wave__phase="after")
+    assert Answer.objects.filter(response=after).count() == 1  # empty cells: no answer
     entry = AuditEntry.objects.get(action="campaigns.panel_imported")
     assert entry.detail["responses"] == 3
 
@@ -185,3 +187,38 @@ def test_any_bytes_are_imported_or_refused_cleanly(
         message = error.message
     assert bool(message) != bool(imported)  # refused with a reason, or imported
     assert Response.objects.count() == before + imported
+
+
+def test_weights_are_rescaled_to_a_mean_of_one_per_wave_keeping_their_ratios(
+    survey_set: SurveySet, communicator: Actor
+) -> None:
+    content = (
+        "wave,group,weight,knows\n"
+        "before,campaign,1000,yes\n"
+        "before,campaign,3000,no\n"
+        "after,campaign,250,yes\n"
+    )
+    imports.import_panel(
+        actor=communicator, survey_id=survey_set.survey.pk, content=content.encode()
+    )
+    before = sorted(Response.objects.filter(wave__phase="before").values_list("weight", flat=True))
+    assert before == [0.5, 1.5]  # 1000 : 3000, mean 1
+    assert list(Response.objects.filter(wave__phase="after").values_list("weight", flat=True)) == [
+        1.0
+    ]
+
+
+def test_the_same_file_twice_is_refused(survey_set: SurveySet, communicator: Actor) -> None:
+    imports.import_panel(actor=communicator, survey_id=survey_set.survey.pk, content=GOOD.encode())
+    with pytest.raises(imports.PanelRefused, match="imported before"):
+        imports.import_panel(
+            actor=communicator, survey_id=survey_set.survey.pk, content=GOOD.encode()
+        )
+    assert Response.objects.count() == 3
+
+
+@pytest.mark.parametrize("weight", ["1_000", "\u0663", "1e3", "-1", "nan"])
+def test_odd_weights_are_refused(survey_set: SurveySet, communicator: Actor, weight: str) -> None:
+    content = f"wave,group,weight,knows\nbefore,campaign,{weight},yes\n".encode()
+    error = refused(survey_set, communicator, content)
+    assert any("weight" in line for line in error.problems), error.problems

@@ -174,9 +174,12 @@ def test_plan_run_and_evaluate_a_campaign(live_server: Any, browser: Any, tmp_pa
 
 
 def test_the_public_survey_in_arabic_and_polish(
-    live_server: Any, browser: Any, tmp_path: Path
+    live_server: Any, browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from akrim.campaigns import surveys
     from akrim.campaigns.services import plan_campaign as plan_service
+
+    monkeypatch.setattr(surveys, "MIN_FILL_SECONDS", 0)  # the browser answers in a second
     from tests.campaigns.conftest import make_survey, plan
 
     make_cast()

@@ -300,3 +300,28 @@ def test_staff_who_mistype_an_address_get_the_staff_404(
     response = client_for("skv_inspector").get("/en/no-such-page/")
     assert response.status_code == 404
     assert "akrim-nav" in response.content.decode()  # the staff page, with its menu
+
+
+def test_a_page_written_in_one_language_is_shown_in_it_everywhere(
+    seeded: SeedResult, client: Client, communicators: Any
+) -> None:
+    from django.contrib.auth.models import User
+
+    from akrim.organisation.queries import actor_for_user
+    from akrim.portal.services import create_campaign_page
+
+    editor = actor_for_user(User.objects.get(username="skv_communicator"))
+    create_campaign_page(
+        actor=editor,
+        slug="schysst-stad",
+        language="sv",
+        title="Schysst städning",
+        summary="Vad du har rätt till.",
+        body="Du har rätt till lön.",
+        status="awaiting_review",
+    )
+    response = client.get("/ar/info/schysst-stad/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<article lang="sv" dir="ltr">' in html  # in Swedish, marked as Swedish
+    assert '<html lang="ar" dir="rtl"' in html  # the page around it stays Arabic

@@ -185,6 +185,9 @@ def test_the_other_modules_figures_count_what_happened_in_the_period(world: Worl
         since=dt.date(2024, 2, 1),
         evidence="In AV's inspection manual since February.",
     )
+    from akrim.methods.models import Adoption
+
+    Adoption.objects.update(recorded_at=timezone.make_aware(dt.datetime(2024, 2, 1, 9)))
     forum = open_forum(actor=coordinator, centre="stockholm")
     create_meeting(
         actor=coordinator,

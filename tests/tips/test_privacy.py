@@ -22,11 +22,13 @@ pytestmark = pytest.mark.django_db
 ADDRESS = "203.0.113.77"
 AGENT = "SentinelBrowser/9.9 (canary-7f3a)"
 FORWARDED = "198.51.100.23"
-SENTINELS = (ADDRESS, AGENT, "canary-7f3a", FORWARDED)
+CLUSTER = "192.0.2.201"  # a proxy's own header, in no deny-list
+SENTINELS = (ADDRESS, AGENT, "canary-7f3a", FORWARDED, CLUSTER)
 META: dict[str, Any] = {
     "REMOTE_ADDR": ADDRESS,
     "HTTP_USER_AGENT": AGENT,
     "HTTP_X_FORWARDED_FOR": FORWARDED,
+    "HTTP_X_CLUSTER_CLIENT_IP": CLUSTER,
 }
 
 

@@ -416,3 +416,69 @@ def test_every_interface_text_the_tip_pages_use_exists() -> None:
     texts = ui_texts("th")
     assert len(used) > 25
     assert sorted(used - set(texts)) == []
+
+
+# --- limits found in review ---------------------------------------------------------------
+
+
+def test_a_file_over_the_limit_is_refused_and_never_written_to_disk(client: Client) -> None:
+    import tempfile
+    from pathlib import Path
+
+    before = set(Path(tempfile.gettempdir()).glob("*.upload*"))
+    big = b"\xff\xd8\xff" + b"0" * (5 * 1024 * 1024 + 10)
+    response = send_tip(client, attachment=_upload(big))
+    assert response.status_code == 413
+    assert "at most 5 MB" in response.content.decode()
+    assert set(Path(tempfile.gettempdir()).glob("*.upload*")) == before
+    assert not Tip.objects.exists()
+
+
+def test_a_body_larger_than_any_form_is_not_read(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from akrim.tips import public_views
+
+    monkeypatch.setattr(public_views, "MAX_BODY", 500)
+    response = send_tip(client, what="x" * 2000)
+    assert response.status_code == 413
+    assert not Tip.objects.exists()
+
+
+def test_a_tip_takes_at_most_ten_additions_a_day(client: Client, sent: tuple[Tip, str]) -> None:
+    tip, _code = sent
+    for _ in range(guards.ADDS_PER_TIP_AND_DAY):
+        response = client.post(ADD, {"token": token("add", tip=tip.lookup_id), "body": "More."})
+        assert response.status_code == 200
+    response = client.post(ADD, {"token": token("add", tip=tip.lookup_id), "body": "More."})
+    assert response.status_code == 400
+    assert "Too many attempts" in response.content.decode()
+    assert Message.objects.filter(tip=tip).count() == guards.ADDS_PER_TIP_AND_DAY
+
+
+def test_additions_from_everyone_are_throttled(
+    client: Client, sent: tuple[Tip, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tip, _code = sent
+    monkeypatch.setattr(guards, "ADDS_PER_MINUTE", 2)
+    for _ in range(2):
+        client.post(ADD, {"token": token("add", tip=tip.lookup_id), "body": "More."})
+    response = client.post(ADD, {"token": token("add", tip=tip.lookup_id), "body": "More."})
+    assert response.status_code == 429
+    assert Message.objects.filter(tip=tip).count() == 2
+
+
+def test_an_error_does_not_extend_the_add_token(client: Client, sent: tuple[Tip, str]) -> None:
+    import re
+
+    from django.core import signing
+
+    tip, _code = sent
+    old = token("add", tip=tip.lookup_id, age=100 * 60)
+    response = client.post(ADD, {"token": old, "body": ""})
+    assert response.status_code == 400
+    match = re.search(r'name="token" value="([^"]+)"', response.content.decode())
+    assert match
+    signer = signing.TimestampSigner(salt=guards.SALT)
+    issued_again = signer.unsign_object(match.group(1))["i"]
+    assert issued_again == signer.unsign_object(old)["i"]  # still expires 2 h after the code

@@ -62,7 +62,7 @@ from akrim.campaigns.models import (
 from akrim.controls.stats import COUNTED, LOCAL_TIME, UNKNOWN_INDUSTRY
 from akrim.core.actor import Actor
 from akrim.core.errors import NotFound
-from akrim.engines.surveys import MIN_RESPONSES, Analysis, QuestionResult, analyse
+from akrim.engines.surveys import MIN_RESPONSES, Analysis, Kind, QuestionResult, analyse
 
 CAMPAIGN, COMPARISON = "campaign", "comparison"
 
@@ -226,7 +226,13 @@ def survey_result(survey: Survey) -> SurveyResult:
     for row in rows.annotate(n=Count("pk")).order_by():
         counts[row["wave__phase"]][row["wave__group"]] = row["n"]
     frame, columns, weighted = survey_frame(survey)
-    analysis = analyse(frame, columns, weighted=weighted) if frame.height and columns else None
+    # the question's kind decides share or mean, not whether its answers happen to be 0/1
+    kinds = {c: Kind.PROPORTION if option else Kind.MEAN for c, _q, option, _l in _columns(survey)}
+    analysis = (
+        analyse(frame, columns, weighted=weighted, kinds=kinds)
+        if frame.height and columns
+        else None
+    )
     labels = {c: (q, label) for c, q, _o, label in _columns(survey)}
     items = []
     for result in analysis.questions if analysis else ():

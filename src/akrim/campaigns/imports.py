@@ -15,8 +15,10 @@ any, nothing is stored.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -25,7 +27,17 @@ from django.utils import timezone
 
 from akrim.audit.services import record
 from akrim.campaigns import policies
-from akrim.campaigns.models import Answer, Group, Phase, Question, Response, Source, Survey, Wave
+from akrim.campaigns.models import (
+    Answer,
+    Group,
+    PanelFile,
+    Phase,
+    Question,
+    Response,
+    Source,
+    Survey,
+    Wave,
+)
 from akrim.campaigns.services import editable
 from akrim.campaigns.surveys import Parsed, parse_answer
 from akrim.core.actor import Actor
@@ -112,7 +124,12 @@ def _header(header: list[str], questions: dict[str, list[Question]]) -> list[str
     return names
 
 
+WEIGHT = re.compile(r"[0-9]+(?:\.[0-9]+)?")  # ASCII digits: no "1_000", no "٣"
+
+
 def _weight(raw: str) -> float | None:
+    if not WEIGHT.fullmatch(raw.strip()):
+        return None
     try:
         value = float(raw.strip())
     except ValueError:
@@ -208,8 +225,13 @@ def import_panel(*, actor: Actor, survey_id: int, content: bytes, filename: str 
     survey = Survey.objects.filter(pk=survey_id).first()
     if survey is None or not policies.may_read(actor):
         raise NotFound()
+    digest = hashlib.sha256(content).hexdigest()
     with transaction.atomic():
         editable(actor, survey.campaign_id)
+        if PanelFile.objects.filter(survey=survey, sha256=digest).exists():
+            raise PanelRefused(
+                "This file was imported before: its responses are already in the survey."
+            )
         rows = list(_rows(_text(content)))
         if not rows:
             raise PanelRefused("The file is empty.")
@@ -235,10 +257,26 @@ def import_panel(*, actor: Actor, survey_id: int, content: bytes, filename: str 
             if len(problems) > MAX_PROBLEMS:
                 shown.append(f"... and {len(problems) - MAX_PROBLEMS} more")
             raise PanelRefused(f"{len(problems)} problem(s): nothing was imported.", shown)
-        return _store(actor, survey, good, filename)
+        _rescale_weights(good)
+        PanelFile.objects.create(survey=survey, sha256=digest, imported_by_id=actor.user_id)
+        return _store(actor, survey, good, filename, digest)
 
 
-def _store(actor: Actor, survey: Survey, rows: list[_Row], filename: str) -> Imported:
+def _rescale_weights(rows: list[_Row]) -> None:
+    """Panel weights are often scaled to the population (hundreds per respondent); within
+    each wave they are rescaled to a mean of 1, so a panel does not drown the responses
+    from the public link (weight 1) analysed beside it. Relative weights are unchanged."""
+    by_wave: dict[int, list[_Row]] = {}
+    for row in rows:
+        by_wave.setdefault(row.wave.pk, []).append(row)
+    for group in by_wave.values():
+        mean = sum(r.weight for r in group) / len(group)
+        if mean > 0:
+            for row in group:
+                row.weight = row.weight / mean
+
+
+def _store(actor: Actor, survey: Survey, rows: list[_Row], filename: str, digest: str) -> Imported:
     today = timezone.localdate()
     responses = Response.objects.bulk_create(
         Response(wave=r.wave, source=Source.PANEL, received_on=today, weight=r.weight) for r in rows
@@ -267,6 +305,12 @@ def _store(actor: Actor, survey: Survey, rows: list[_Row], filename: str) -> Imp
         object_type="campaigns.survey",
         object_id=str(survey.pk),
         fields=["responses"],
-        detail={"responses": len(rows), "by_wave": by_wave, "file": filename[:100]},
+        detail={
+            "responses": len(rows),
+            "by_wave": by_wave,
+            "file": filename[:100],
+            "sha256": digest,
+            "weights": "rescaled to a mean of 1 per wave",
+        },
     )
     return Imported(survey, len(rows), by_wave)

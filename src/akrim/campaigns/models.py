@@ -268,6 +268,24 @@ class Group(models.TextChoices):
     COMPARISON = "comparison", _("comparison regions")
 
 
+class PanelFile(models.Model):
+    """A panel file imported into a survey, by its SHA-256: the same file is refused a
+    second time (its responses would count twice)."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="panel_files")
+    sha256 = models.CharField(max_length=64)
+    imported_at = models.DateTimeField(auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["survey", "sha256"], name="panel_file_once")]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}: {self.sha256[:12]}"
+
+
 class Wave(models.Model):
     """A sampling wave: a phase, a group, the days it is open and its public link
     (``/<language>/survey/<token>/``). A wave uses the survey's latest version when it is

@@ -78,6 +78,8 @@ def survey(request: HttpRequest, lang: str, token: str) -> HttpResponse:
         )
     except surveys.FormExpired:
         return _form(request, lang, wave, notice="error_form_expired", status=400)
+    except surveys.Throttled:
+        return _form(request, lang, wave, notice="tip_throttled", sent=sent, status=429)
     except surveys.AnswersRefused as refused:
         return _form(request, lang, wave, errors=refused.errors, sent=sent, status=400)
     except Conflict:

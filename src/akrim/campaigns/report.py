@@ -56,7 +56,7 @@ def evaluation_context(evaluation: Evaluation) -> dict[str, Any]:
 
 def evaluation_pdf(*, actor: Actor, campaign_id: int) -> tuple[str, bytes]:
     """The report's file name and bytes. Raises NotFound outside the actor's scope."""
-    from weasyprint import HTML  # type: ignore[import-untyped]  # WeasyPrint ships no types
+    from akrim.core.pdf import pdf_bytes
 
     evaluation = evaluate(actor=actor, campaign_id=campaign_id)
     html = render_to_string(
@@ -64,4 +64,4 @@ def evaluation_pdf(*, actor: Actor, campaign_id: int) -> tuple[str, bytes]:
         evaluation_context(evaluation) | {"made_on": timezone.localdate(), "pdf": True},
     )
     name = f"campaign-{evaluation.campaign.pk}-evaluation.pdf"
-    return name, bytes(HTML(string=html).write_pdf())
+    return name, pdf_bytes(html)

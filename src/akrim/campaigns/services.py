@@ -83,8 +83,18 @@ def _centres(codes: Sequence[str], what: str) -> list[Centre]:
     return rows
 
 
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)  # campaigns, activities
+
+
 def _clean(plan: Plan) -> tuple[dict[str, Any], list[Centre], list[Centre], list[Agency]]:
     """The validated model fields and the related rows. Raises InvalidInput."""
+    for day in (plan.starts_on, plan.ends_on):
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise InvalidInput(
+                "Campaign dates lie between %(first)s and %(last)s.",
+                first=FIRST_DAY.isoformat(),
+                last=LAST_DAY.isoformat(),
+            )
     if plan.ends_on < plan.starts_on:
         raise InvalidInput("The campaign ends before it starts.")
     if (plan.ends_on - plan.starts_on).days >= MAX_CAMPAIGN_DAYS:
@@ -265,6 +275,11 @@ def log_activity(
     cleaned = text(description, field="The description", max_length=300)
     with transaction.atomic():
         campaign = editable(actor, campaign_id)
+        regions = {c.pk for c in campaign.centres.all()} | {
+            c.pk for c in campaign.comparison_centres.all()
+        }
+        if centre_row is not None and centre_row.pk not in regions:
+            raise InvalidInput("The activity's centre is not one of the campaign's regions.")
         if (
             not campaign.starts_on - dt.timedelta(days=366)
             <= day

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 import secrets
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -368,19 +369,41 @@ def shown_questions(
     return out
 
 
+# Against stuffing a wave with scripted answers, without storing who answers: a form must
+# have been open at least MIN_FILL_SECONDS, and a wave takes at most RESPONSES_PER_MINUTE
+# link responses a minute from everyone together (a fixed window, akrim.tips.guards).
+MIN_FILL_SECONDS = 5
+RESPONSES_PER_MINUTE = 30
+
+
 def form_token(wave: Wave) -> str:
-    return signing.dumps({"w": wave.pk, "n": secrets.token_urlsafe(24)}, salt=FORM_SALT)
+    payload = {"w": wave.pk, "n": secrets.token_urlsafe(24), "i": int(time.time())}
+    return signing.dumps(payload, salt=FORM_SALT)
 
 
 def _nonce(wave: Wave, token: str) -> str | None:
-    """The nonce of a valid, unexpired token for this wave; None otherwise."""
+    """The nonce of a valid, unexpired token for this wave, issued long enough ago for a
+    person to have answered; None otherwise."""
     try:
         data = signing.loads(token[:500], salt=FORM_SALT, max_age=FORM_MAX_AGE)
     except signing.BadSignature:
         return None
     if not isinstance(data, dict) or data.get("w") != wave.pk or not isinstance(data.get("n"), str):
         return None
+    issued = data.get("i")
+    if not isinstance(issued, int) or time.time() - issued < MIN_FILL_SECONDS:
+        return None
     return str(data["n"])[:64]
+
+
+def _rate_key(wave: Wave) -> str:
+    return f"survey-{wave.pk}"
+
+
+def responses_blocked(wave: Wave) -> bool:
+    from akrim.tips import guards
+
+    return guards.this_minute(_rate_key(wave)) >= RESPONSES_PER_MINUTE
 
 
 class AnswersRefused(Exception):
@@ -393,6 +416,10 @@ class AnswersRefused(Exception):
 
 class FormExpired(Exception):
     """The form's token is missing, forged, expired or already used."""
+
+
+class Throttled(Exception):
+    """Too many responses to this wave in the last minute, from everyone together."""
 
 
 @dataclass(frozen=True)
@@ -426,8 +453,11 @@ def parse_answer(question: Question, values: Sequence[str]) -> Parsed | str | No
     return _number(question, value)
 
 
+NUMBER = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")  # ASCII digits only: no "1_0", no "٣"
+
+
 def _number(question: Question, value: str) -> Parsed | str:
-    if len(value) > MAX_NUMBER_CHARS:
+    if len(value) > MAX_NUMBER_CHARS or not NUMBER.fullmatch(value):
         return "error_invalid"
     try:
         number = float(value.replace(",", "."))
@@ -452,9 +482,14 @@ def submit_response(
     AnswersRefused (with the errors per question) and Conflict (the wave is closed)."""
     if not is_open(wave):
         raise Conflict("The survey is closed.")
+    if responses_blocked(wave):
+        raise Throttled()
     nonce = _nonce(wave, token)
     if nonce is None:
         raise FormExpired()
+    from akrim.tips import guards
+
+    guards.count(_rate_key(wave))
     questions = list(wave.version.questions.all())
     parsed: dict[int, Parsed] = {}
     errors: dict[int, str] = {}
@@ -485,13 +520,15 @@ def submit_response(
                 )
                 for qid, p in parsed.items()
             )
+            # No response id: the entry's time would give the response the time of day that
+            # Response itself leaves out (it keeps only the day).
             record(
                 actor=PUBLIC,
                 action="campaigns.response_received",
-                object_type="campaigns.response",
-                object_id=str(response.pk),
+                object_type="campaigns.wave",
+                object_id=str(wave.pk),
                 fields=["answers"],
-                detail={"wave": wave.pk, "language": lang, "answers": len(parsed)},
+                detail={"language": lang, "answers": len(parsed)},
             )
     except IntegrityError as error:  # the nonce was used: the form was sent before
         raise FormExpired() from error

@@ -161,7 +161,7 @@ class Referral(models.Model):
         Contact, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
     )
     received_at = models.DateTimeField()
-    summary = models.TextField()
+    summary = models.TextField()  # sealed (akrim.tips.crypto), like the tip it became
     # The tip goes when its retention has passed (akrim.tips.retention); the referral stays.
     tip = models.OneToOneField(
         "tips.Tip", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -183,3 +183,10 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.received_at:%Y-%m-%d}"
+
+    @property
+    def summary_text(self) -> str:
+        """What the partner reported, opened; empty once the tip it became is deleted."""
+        from akrim.tips.crypto import unseal
+
+        return unseal(self.summary, field="partners.referral_summary") if self.summary else ""

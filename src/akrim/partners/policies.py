@@ -6,7 +6,8 @@
   National coordinators, national readers and data-protection auditors read every forum
   (the latter two read-only).
 - Contacts (names, e-mail, phone) are personal data: shown only to staff who work with
-  the forum — those who run it and the staff who took part in one of its meetings.
+  the forum — those who run it and the staff who took part in one of its meetings (while
+  they may still read the forum).
 """
 
 from __future__ import annotations
@@ -48,11 +49,13 @@ def readable_forums(actor: Actor) -> QuerySet[Forum]:
 
 
 def works_with(actor: Actor, forum: Forum) -> bool:
-    """Runs the forum, or took part in one of its meetings as staff."""
+    """Runs the forum, or took part in one of its meetings as staff and may still read the
+    forum: someone who has moved to another centre no longer sees its partners' contacts."""
     if may_run(actor, forum):
         return True
     return (
         actor.user_id is not None
+        and readable_forums(actor).filter(pk=forum.pk).exists()
         and Meeting.objects.filter(forum=forum, staff__pk=actor.user_id).exists()
     )
 

@@ -20,6 +20,7 @@ from akrim.organisation.models import Centre
 from akrim.partners import policies
 from akrim.partners.models import ActionItem, Contact, Forum, Meeting, Organisation, Referral
 from akrim.partners.services import REMINDER_DAYS, due_items
+from akrim.partners.services.referrals import referral_handled
 
 FIRST_YEAR, LAST_YEAR = 2022, 2100
 
@@ -222,7 +223,10 @@ def reminders(*, actor: Actor, days: int = REMINDER_DAYS, day: dt.date | None = 
     day = day or today()
     items = (
         ActionItem.objects.filter(due_items(today=day, days=days))
-        .filter(meeting__forum__in=policies.readable_forums(actor))
+        .filter(
+            Q(meeting__forum__in=policies.readable_forums(actor))
+            | Q(owner_user_id=actor.user_id or 0)
+        )
         .select_related("meeting__forum__centre", "owner_user", "owner_contact__organisation")
         .order_by("deadline", "id")
     )
@@ -279,14 +283,12 @@ class ReferralPage:
 
 
 def referral_page(*, actor: Actor, id: int) -> ReferralPage:
-    from akrim.tips.services import tip_handled
-
     referral = referrals(actor=actor).filter(pk=id).first()
     if referral is None:
         raise NotFound(_("No such referral."))
     if referral.contact is not None:
         _audit_contacts(actor, f"referral {referral.pk}", [referral.contact])
-    handled = referral.tip is not None and tip_handled(referral.tip)
+    handled = referral_handled(referral)
     runs = policies.may_run(actor, referral.forum)
     return ReferralPage(
         referral=referral,
@@ -378,8 +380,6 @@ def figures(*, actor: Actor, year: int) -> Figures:
 
 
 def _figure_row(code: str, name: str, forum: Forum | None, year: int, day: dt.date) -> FigureRow:
-    from akrim.tips.services import tip_handled
-
     if forum is None:
         return FigureRow(code, name, 0, 0, 0, 0, 0, 0)
     held: list[Meeting] = forum.held  # type: ignore[attr-defined]  # Prefetch to_attr
@@ -396,5 +396,5 @@ def _figure_row(code: str, name: str, forum: Forum | None, year: int, day: dt.da
         actions_done=actions.filter(status=ActionItem.Status.DONE).count(),
         actions_overdue=actions.filter(status=ActionItem.Status.OPEN, deadline__lt=day).count(),
         referrals_received=len(received),
-        referrals_handled=sum(1 for r in received if r.tip is not None and tip_handled(r.tip)),
+        referrals_handled=sum(1 for r in received if referral_handled(r)),
     )

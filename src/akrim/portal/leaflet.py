@@ -43,7 +43,7 @@ def leaflet_pdf(*, shown: Shown, url: str, context: dict[str, Any]) -> bytes:
 
 
 def _render(*, shown: Shown, url: str, context: dict[str, Any]) -> bytes:
-    from weasyprint import HTML  # type: ignore[import-untyped]
+    from akrim.core.pdf import html_document
 
     qr = qr_data_uri(url)
     pdf = b""
@@ -52,7 +52,7 @@ def _render(*, shown: Shown, url: str, context: dict[str, Any]) -> bytes:
             "portal/leaflet.html",
             {**context, "shown": shown, "url": url, "qr": qr, "font_size": f"{size}pt"},
         )
-        document = HTML(string=html).render()
+        document = html_document(html).render()
         pdf = bytes(document.write_pdf())
         if len(document.pages) == 1:
             break

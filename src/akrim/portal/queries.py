@@ -61,7 +61,7 @@ def public_page(lang: str, slug: str) -> Shown:
     page = Page.objects.filter(slug=slug).first()
     if page is None:
         raise NotFound("No such page.")
-    for code in dict.fromkeys([lang, bundled.DEFAULT_LANGUAGE]):
+    for code in dict.fromkeys([lang, bundled.DEFAULT_LANGUAGE, "sv"]):
         version = (
             page.versions.filter(language=code)
             .exclude(status=Status.DRAFT)
@@ -70,6 +70,10 @@ def public_page(lang: str, slug: str) -> Shown:
         )
         if version is not None:
             return Shown(page, version)
+    # a new page written first in another language: shown in that language (marked so)
+    version = page.versions.exclude(status=Status.DRAFT).order_by("-number").first()
+    if version is not None:
+        return Shown(page, version)
     raise NotFound("No such page.")
 
 

@@ -13,6 +13,7 @@ from collections import Counter
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from akrim.organisation.models import Agency, Centre
@@ -98,17 +99,18 @@ def methods(f: Filters, cutoff: dt.date) -> Table:
 
 
 def adoption(f: Filters, cutoff: dt.date) -> Table:
-    """Per agency: established methods whose newest adoption record by the cut-off says
-    they are part of the agency's ordinary work."""
+    """Per agency: established methods whose newest adoption record made by the cut-off
+    says they are part of the agency's ordinary work (as the adoption matrix reads them)."""
     from akrim.methods.models import Adoption, AdoptionStatus, Method, MethodStatus
 
     established = set(
         Method.objects.filter(status=MethodStatus.ESTABLISHED).values_list("pk", flat=True)
     )
-    newest: dict[tuple[int, int], str] = {}
+    recorded_by = dt.datetime.combine(cutoff + dt.timedelta(days=1), dt.time(), tzinfo=SWEDEN)
+    newest: dict[tuple[int, int], str] = {}  # as the matrix: the newest record wins
     for method_id, agency_id, status in (
-        Adoption.objects.filter(method_id__in=established, since__lte=cutoff)
-        .order_by("since", "recorded_at", "pk")
+        Adoption.objects.filter(method_id__in=established, recorded_at__lt=recorded_by)
+        .order_by("recorded_at", "pk")
         .values_list("method_id", "agency_id", "status")
     ):
         newest[(method_id, agency_id)] = status
@@ -223,8 +225,9 @@ def partners(f: Filters, cutoff: dt.date) -> Table:
 
     first, last = _moments(f, cutoff)
     start, end = _window(f, cutoff)
+    held_by = min(last, timezone.now())  # a meeting later today is not held yet
     meetings: Counter[int | None] = Counter(
-        Meeting.objects.filter(starts_at__gte=first, starts_at__lt=last).values_list(
+        Meeting.objects.filter(starts_at__gte=first, starts_at__lt=held_by).values_list(
             "forum__centre_id", flat=True
         )
     )

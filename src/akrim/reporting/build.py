@@ -47,9 +47,9 @@ class Built:
         return lines + [(f"sha256:{name}", digest) for name, digest in self.hashes.items()]
 
     def pdf(self) -> bytes:
-        from weasyprint import HTML  # type: ignore[import-untyped]
+        from akrim.core.pdf import pdf_bytes
 
-        return bytes(HTML(string=self.html).write_pdf())
+        return pdf_bytes(self.html)
 
     def xlsx(self) -> bytes:
         return tables_xlsx(self.tables, front=self.front())

@@ -41,12 +41,19 @@ TIP_LOCK = dt.timedelta(hours=1)
 # New tips per minute from everyone together before the form answers "too many".
 SUBMISSIONS_PER_MINUTE = 20
 
+# Information added to tips per minute from everyone together, and per tip and day.
+ADDS_PER_MINUTE = 20
+ADDS_PER_TIP_AND_DAY = 10
+
 STATUS_FAILURES = "status-fail"
 SUBMISSIONS = "submit"
+ADDS = "add"
 
 
-def issue_token(form: str, *, tip: str = "") -> str:
-    issued = int(timezone.now().timestamp())
+def issue_token(form: str, *, tip: str = "", issued: int | None = None) -> str:
+    """A new token; ``issued`` keeps an earlier token's issue time (and so its expiry) when
+    a form is shown again after an error."""
+    issued = int(timezone.now().timestamp()) if issued is None else issued
     payload = {"f": form, "n": secrets.token_urlsafe(12), "t": tip, "i": issued}
     return signing.TimestampSigner(salt=SALT).sign_object(payload, compress=False)
 
@@ -55,6 +62,7 @@ def issue_token(form: str, *, tip: str = "") -> str:
 class TokenCheck:
     ok: bool
     tip: str = ""  # the lookup id bound to an add-information token
+    issued: int = 0  # when the token was issued (Unix time)
 
 
 def use_token(token: str, form: str) -> TokenCheck:
@@ -83,7 +91,7 @@ def use_token(token: str, form: str) -> TokenCheck:
     except IntegrityError:
         return TokenCheck(False)
     UsedFormToken.objects.filter(expires_at__lt=now).delete()
-    return TokenCheck(True, str(payload.get("t", "")))
+    return TokenCheck(True, str(payload.get("t", "")), issued)
 
 
 def _window(now: dt.datetime) -> dt.datetime:
@@ -115,3 +123,7 @@ def lookups_blocked() -> bool:
 
 def submissions_blocked() -> bool:
     return this_minute(SUBMISSIONS) >= SUBMISSIONS_PER_MINUTE
+
+
+def adds_blocked() -> bool:
+    return this_minute(ADDS) >= ADDS_PER_MINUTE

@@ -8,6 +8,7 @@ Errors are returned, not raised, as the portal's interface-text keys (``error_re
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -231,6 +232,10 @@ def add_information(
         tip = Tip.objects.select_for_update().filter(lookup_id=lookup_id).first()
         if tip is None:
             return {"body": ("error_form_expired", {})}
+        since = timezone.now() - dt.timedelta(days=1)
+        recent = tip.messages.filter(direction=Message.Direction.IN, created_at__gte=since)
+        if recent.count() >= guards.ADDS_PER_TIP_AND_DAY:
+            return {"form": ("tip_throttled", {})}
         Message.objects.create(
             tip=tip,
             direction=Message.Direction.IN,

@@ -16,10 +16,13 @@ URL and never logged.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -28,7 +31,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from akrim.tips import guards, intake, queries
-from akrim.tips.intake import Errors, Outcome
+from akrim.tips.intake import ATTACHMENT_MAX_MB, Errors, Outcome
 
 # Request headers that identify the sender's connection or device.
 CLIENT_KEYS = (
@@ -47,9 +50,28 @@ CLIENT_KEYS = (
 )
 
 
+# The only request headers the tip pages keep (an allow-list: a proxy's own client-address
+# header, whatever it is called, goes with the rest).
+KEPT_HEADERS = frozenset(
+    {
+        "HTTP_HOST",
+        "HTTP_ACCEPT",
+        "HTTP_ACCEPT_LANGUAGE",
+        "HTTP_ACCEPT_ENCODING",
+        "HTTP_CONTENT_TYPE",
+        "HTTP_CONTENT_LENGTH",
+        "HTTP_X_FORWARDED_PROTO",  # https behind the proxy (SECURE_PROXY_SSL_HEADER)
+    }
+)
+
+
 def forget(request: HttpRequest) -> None:
     for key in CLIENT_KEYS:
         request.META.pop(key, None)
+    for key in [k for k in request.META if k.startswith("HTTP_") and k not in KEPT_HEADERS]:
+        del request.META[key]
+    for key in [k for k in request.META if k.startswith(("gunicorn.", "uwsgi.", "mod_wsgi."))]:
+        del request.META[key]  # server objects whose text names the client's socket
 
 
 def forget_client(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -94,6 +116,64 @@ def _tip_form(request: HttpRequest, lang: str, status: int = 200, **extra: Any) 
     return _page(request, lang, "tips/public_form.html", context, status)
 
 
+class MemoryUpload(FileUploadHandler):
+    """Holds an upload in memory only — an anonymous sender's photo is never written to a
+    temporary file on disk before its metadata is removed and it is encrypted — and stops
+    reading it as soon as it passes the limit."""
+
+    def __init__(self, request: HttpRequest, limit: int) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.too_large = False
+        self.buffer = io.BytesIO()
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.buffer = io.BytesIO()
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        if start + len(raw_data) > self.limit:
+            self.too_large = True
+            raise StopUpload(connection_reset=False)
+        self.buffer.write(raw_data)
+        return None
+
+    def file_complete(self, file_size: int) -> InMemoryUploadedFile:
+        self.buffer.seek(0)
+        return InMemoryUploadedFile(
+            self.buffer,
+            self.field_name,
+            self.file_name,
+            self.content_type,
+            file_size,
+            self.charset,
+            self.content_type_extra,
+        )
+
+
+ATTACHMENT_BYTES = ATTACHMENT_MAX_MB * 1024 * 1024
+MAX_BODY = ATTACHMENT_BYTES + 256 * 1024  # the form's text beside the largest file
+
+
+def _guard_body(request: HttpRequest) -> MemoryUpload | None:
+    """Before anything reads the POST: None when the body is larger than any valid form
+    (it is then never parsed); else the upload handler, to ask whether a file was cut off."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+    if length > MAX_BODY:
+        return None
+    guard = MemoryUpload(request, ATTACHMENT_BYTES)
+    request.upload_handlers = [guard]
+    return guard
+
+
+FILE_TOO_LARGE: dict[str, tuple[str, dict[str, Any]]] = {
+    "attachment": ("error_file", {"max": ATTACHMENT_MAX_MB})
+}
+
+
 @csrf_exempt
 @forget_client
 @sensitive_post_parameters()  # error reports show no field: not the code, not the tip
@@ -105,6 +185,9 @@ def tip_form(request: HttpRequest, lang: str) -> HttpResponse:
         return _tip_form(request, lang)
     if guards.submissions_blocked():
         return _tip_form(request, lang, 429, throttled=True)
+    guard = _guard_body(request)
+    if guard is None:
+        return _tip_form(request, lang, 413, errors=FILE_TOO_LARGE)
     if not guards.use_token(request.POST.get("token", ""), "tip").ok:
         return _tip_form(
             request,
@@ -114,6 +197,8 @@ def tip_form(request: HttpRequest, lang: str) -> HttpResponse:
             errors={"form": ("error_form_expired", {})},
         )
     guards.count(guards.SUBMISSIONS)  # every sending with a valid token, accepted or not
+    if guard.too_large:
+        return _tip_form(request, lang, 413, values=request.POST, errors=FILE_TOO_LARGE)
     received = intake.receive_tip(
         lang=lang, data=request.POST, upload=request.FILES.get("attachment")
     )
@@ -169,9 +254,17 @@ def status(request: HttpRequest, lang: str) -> HttpResponse:
 @require_http_methods(["POST"])
 def add(request: HttpRequest, lang: str) -> HttpResponse:
     """Add information to the tip the token was issued for (after its code was given)."""
+    if guards.adds_blocked():
+        return _status_form(request, lang, 429, throttled=True)
+    guard = _guard_body(request)
+    if guard is None:
+        return _status_form(request, lang, 413, errors={"form": FILE_TOO_LARGE["attachment"]})
     check = guards.use_token(request.POST.get("token", ""), "add")
     if not check.ok or not check.tip:
         return _status_form(request, lang, 400, errors={"form": ("error_form_expired", {})})
+    guards.count(guards.ADDS)
+    if guard.too_large:
+        return _status_form(request, lang, 413, errors={"form": FILE_TOO_LARGE["attachment"]})
     errors = intake.add_information(
         lookup_id=check.tip, data=request.POST, upload=request.FILES.get("attachment")
     )
@@ -182,7 +275,8 @@ def add(request: HttpRequest, lang: str) -> HttpResponse:
             "tips/public_messages.html",
             {
                 "messages_shown": [],
-                "add_token": guards.issue_token("add", tip=check.tip),
+                # the same expiry as the token the code gave: an error does not extend it
+                "add_token": guards.issue_token("add", tip=check.tip, issued=check.issued),
                 "errors": errors,
                 "body": request.POST.get("body", "")[:5000],
             },

@@ -20,7 +20,7 @@ from akrim.controls.services.common import text
 from akrim.core.actor import Actor, Role
 from akrim.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from akrim.core.reference import sni_section
-from akrim.organisation.models import Municipality, Staff
+from akrim.organisation.models import Centre, Municipality, Staff
 from akrim.tips import codes, policies
 from akrim.tips.crypto import digest, seal
 from akrim.tips.models import Category, Message, Source, Status, Tip, Urgency
@@ -96,11 +96,19 @@ def create_tip(
     since: str = "",
     language: str = "sv",
     contact: str = "",
+    centre_code: str = "",
 ) -> Tip:
     """A tip entered by staff (e.g. a partner's referral): no receipt code. Staff with a
-    centre (inspector, analyst, coordinator) and the system. Raises Forbidden,
-    InvalidInput."""
-    if not (actor.is_system and actor.has_role(Role.ADMIN)) and not policies.may_handle_any(actor):
+    centre (inspector, analyst, coordinator), the system, and for a partner's referral
+    also coordinators and administrators without a centre (the national forum's). Routed
+    by municipality; without one, to ``centre_code`` (a centre forum's centre) if given.
+    Raises Forbidden, InvalidInput."""
+    national_referral = source == Source.PARTNER and actor.has_role(Role.COORDINATOR, Role.ADMIN)
+    if not (
+        (actor.is_system and actor.has_role(Role.ADMIN))
+        or policies.may_handle_any(actor)
+        or national_referral
+    ):
         raise Forbidden()
     if source not in (Source.PARTNER, Source.STAFF, Source.PORTAL):
         raise InvalidInput("Unknown source %(source)s.", source=source)
@@ -133,6 +141,9 @@ def create_tip(
             municipality_code=municipality_code,
             **cleaned,
         )
+        if tip.centre_id is None and centre_code:
+            tip.centre = Centre.objects.filter(code=centre_code).first()
+            tip.save(update_fields=["centre"])
         audit.record(
             actor=actor,
             action="create_tip",

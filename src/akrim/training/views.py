@@ -152,11 +152,11 @@ def mine(request: HttpRequest) -> HttpResponse:
 @login_required
 @domain_errors_as_pages
 def certificate(request: HttpRequest, id: int) -> HttpResponse:
-    from weasyprint import HTML  # type: ignore[import-untyped]
+    from akrim.core.pdf import pdf_bytes
 
     enrolment = queries.certificate(actor=actor_from_request(request), id=id)
     html = render_to_string("training/certificate.html", {"e": enrolment})
-    pdf = bytes(HTML(string=html).write_pdf())
+    pdf = pdf_bytes(html)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="certificate-{enrolment.pk}.pdf"'
     return response

@@ -25,7 +25,7 @@ Method (one model family for everything, fitted by statsmodels):
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -236,15 +236,21 @@ def _blocked(cells: Sequence[Cell]) -> TooSmall | None:
     return TooSmall(TooSmallCode.CELL_TOO_SMALL, f"too small: {', '.join(small)}")
 
 
-def analyse_question(frame: pl.DataFrame, question: str) -> QuestionResult:
+def analyse_question(
+    frame: pl.DataFrame, question: str, kind: Kind | None = None
+) -> QuestionResult:
     """Estimates, changes and difference-in-differences for one question column.
 
     ``frame`` has ``wave``, ``group``, ``weight`` (positive) and the question as Float64;
-    a null answer is no answer and the row is left out for this question only.
+    a null answer is no answer and the row is left out for this question only. ``kind``
+    says whether it is a share or a mean; without it, a column of only 0 and 1 is a share
+    (the command line's contract: numbers, or 0/1 for yes/no).
     """
     data = frame.select("wave", "group", "weight", question).drop_nulls(question)
     values = data[question].to_numpy().astype(np.float64)
-    kind = Kind.PROPORTION if values.size and np.isin(values, (0.0, 1.0)).all() else Kind.MEAN
+    if kind is None:
+        binary = values.size and np.isin(values, (0.0, 1.0)).all()
+        kind = Kind.PROPORTION if binary else Kind.MEAN
     y = values
     w = data["weight"].to_numpy().astype(np.float64)
     after = (data["wave"] == "after").to_numpy().astype(np.float64)
@@ -266,10 +272,18 @@ def analyse_question(frame: pl.DataFrame, question: str) -> QuestionResult:
     return QuestionResult(question, kind, tuple(cells), change, did)
 
 
-def analyse(frame: pl.DataFrame, questions: Sequence[str], *, weighted: bool) -> Analysis:
-    """Analyse every question of validated responses (see :func:`read_responses`)."""
+def analyse(
+    frame: pl.DataFrame,
+    questions: Sequence[str],
+    *,
+    weighted: bool,
+    kinds: Mapping[str, Kind] | None = None,
+) -> Analysis:
+    """Analyse every question of validated responses (see :func:`read_responses`);
+    ``kinds`` names the share and mean questions when the caller knows them."""
+    known = kinds or {}
     return Analysis(
         responses=frame.height,
         weighted=weighted,
-        questions=tuple(analyse_question(frame, q) for q in questions),
+        questions=tuple(analyse_question(frame, q, known.get(q)) for q in questions),
     )

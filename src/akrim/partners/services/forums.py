@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,9 +62,17 @@ def set_members(*, actor: Actor, forum_id: int, organisation_ids: Sequence[int])
         forum = locked_forum(actor, forum_id)
         require_runner(actor, forum)
         wanted = set(organisation_ids)
-        rows = list(Organisation.objects.filter(pk__in=wanted))
+        rows = list(Organisation.objects.filter(pk__in=wanted).prefetch_related("centres"))
         if len(rows) != len(wanted):
             raise InvalidInput(_("Unknown organisation."))
+        for row in rows:
+            # a regional organisation takes part where it works: its contacts are not
+            # opened to another centre's forum
+            regional = row.scope != "national" and forum.centre_id is not None
+            if regional and forum.centre_id not in {c.pk for c in row.centres.all()}:
+                raise InvalidInput(
+                    _("%(name)s does not work in this forum's region."), name=row.name
+                )
         forum.members.set(rows)
         record(
             actor=actor,
@@ -235,7 +244,11 @@ def set_action_status(*, actor: Actor, action_id: int, status: str) -> ActionIte
         item = (
             ActionItem.objects.select_for_update(of=("self",))
             .select_related("meeting__forum__centre")
-            .filter(pk=action_id, meeting__forum__in=policies.readable_forums(actor))
+            .filter(pk=action_id)
+            .filter(
+                Q(meeting__forum__in=policies.readable_forums(actor))
+                | Q(owner_user_id=actor.user_id or 0)  # the owner, wherever they work now
+            )
             .first()
         )
         if item is None:

@@ -24,6 +24,7 @@ from akrim.partners.services.common import (
     locked_forum,
     require_runner,
 )
+from akrim.tips.crypto import seal
 
 # --- referrals ----------------------------------------------------------------------------
 
@@ -38,6 +39,17 @@ class ReferralFields:
     where_address: str = ""
     org_no: str = ""
     municipality_code: str = ""
+
+
+SUMMARY_FIELD = "partners.referral_summary"
+
+
+def referral_handled(referral: Referral) -> bool:
+    """The referral's tip is handled — or gone: tips are deleted by retention only once
+    they are finished (``akrim.tips.retention``)."""
+    from akrim.tips.services import tip_handled
+
+    return referral.tip is None or tip_handled(referral.tip)
 
 
 def enter_referral(*, actor: Actor, forum_id: int, fields: ReferralFields) -> Referral:
@@ -71,13 +83,15 @@ def enter_referral(*, actor: Actor, forum_id: int, fields: ReferralFields) -> Re
             where_address=where_address,
             org_no=org_no,
             municipality_code=municipality,
+            # without a municipality, the tip goes to the centre whose forum it came to
+            centre_code=forum.centre.code if forum.centre is not None else "",
         )
         referral = Referral.objects.create(
             forum=forum,
             organisation=organisation,
             contact=contact,
             received_at=fields.received_at,
-            summary=summary,
+            summary=seal(summary, field=SUMMARY_FIELD),  # the tip's text: encrypted too
             tip=tip,
             entered_by_id=actor.user_id,
         )
@@ -103,8 +117,6 @@ def tell_contact_handled(*, actor: Actor, referral_id: int) -> Referral:
     rules allow no details of the tip or its outcome). Only once, only when the tip is
     handled, only the forum's coordinators. The e-mail, when the contact has an address,
     is sent after the commit."""
-    from akrim.tips.services import tip_handled
-
     with transaction.atomic():
         referral = (
             Referral.objects.select_for_update(of=("self",))
@@ -119,8 +131,10 @@ def tell_contact_handled(*, actor: Actor, referral_id: int) -> Referral:
             raise Conflict(_("The referral names no contact to tell."))
         if referral.told_contact_at is not None:
             raise Conflict(_("The contact has already been told."))
-        if referral.tip is None or not tip_handled(referral.tip):
+        if not referral_handled(referral):
             raise Conflict(_("The matter is not handled yet."))
+        if not referral.contact.active:
+            raise Conflict(_("The contact is no longer active at the organisation."))
         referral.told_contact_at, referral.told_by_id = timezone.now(), actor.user_id
         referral.save(update_fields=["told_contact_at", "told_by"])
         record(

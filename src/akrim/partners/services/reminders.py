@@ -86,11 +86,12 @@ def _remind_one(actor: Actor, item_id: int, today: dt.date) -> str:
         )
         if item.reminded_at is not None and timezone.localdate(item.reminded_at) == today:
             return "already"
+        # No reminder to someone who has left: the item's owner must be changed instead.
         address = (
             item.owner_user.email
-            if item.owner_user is not None
+            if item.owner_user is not None and item.owner_user.is_active
             else item.owner_contact.email
-            if item.owner_contact is not None
+            if item.owner_contact is not None and item.owner_contact.active
             else ""
         )
         if not address:
