@@ -511,3 +511,17 @@ def test_the_method_page_takes_a_fixed_number_of_queries(
     assert "w7" in page
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert "w7" in client.get("/en/methods/lessons/?status=used").content.decode()
+
+
+def test_acting_on_a_method_reads_no_lessons(
+    client_for: Clients, method: Method, lesson: Lesson
+) -> None:
+    """A POST shows no page: it writes the change's audit entry, not a lessons read."""
+    from akrim.audit.models import AuditEntry
+
+    assert lesson.methods.filter(pk=method.pk).exists()
+    client = client_for("coordinator")
+    assert client.post(f"/en/methods/{method.slug}/status/", {"to": "tested"}).status_code == 302
+    assert not AuditEntry.objects.filter(action="methods.lessons_read").exists()
+    client.get(f"/en/methods/{method.slug}/")  # showing the page does read them
+    assert AuditEntry.objects.filter(action="methods.lessons_read").exists()

@@ -571,3 +571,55 @@ def test_recording_a_control_needs_a_number(
     )
     assert response.status_code == 400
     assert Tip.objects.get().control_id is None
+
+
+def test_a_control_elsewhere_cannot_claim_a_centres_tip(
+    cast: Cast, stockholm_tip: Tip, tip_for: MakeTip, site: Workplace
+) -> None:
+    """Planning names TIP- keys only of the planning centre's tips (or unrouted ones), and
+    a tip links only to a control of its own centre."""
+    from akrim.controls import services as controls
+    from akrim.controls.models import Control, ControlTip
+    from akrim.organisation.models import Centre
+    from tests.controls.conftest import at
+
+    create: dict[str, Any] = {
+        "centre": "stockholm",
+        "lead_agency": "AV",
+        "agencies": ["AV", "POL", "SKV"],
+        "workplaces": [site.workplace_id],
+        "starts_at": at("2025-05-06", 8),
+        "ends_at": at("2025-05-06", 12),
+        "purpose": "A check.",
+        "outside_opening_hours": True,
+    }
+    coordinator = cast.actor("coordinator")
+    syd_tip = tip_for(municipality="1280")  # Malmö: centre Syd
+    with pytest.raises(InvalidInput, match=f"no tip TIP-{syd_tip.pk} at this centre"):
+        controls.plan_control(actor=coordinator, tips=[f"TIP-{syd_tip.pk}"], **create)
+    with pytest.raises(InvalidInput, match="no tip TIP-999999"):
+        controls.plan_control(actor=coordinator, tips=["TIP-999999"], **create)
+    control = controls.plan_control(actor=coordinator, tips=[stockholm_tip.key], **create)
+    assert list(control.tips.values_list("tip_id", flat=True)) == [stockholm_tip.key]
+    # a Syd control that names a Stockholm tip (made directly) does not link to it
+    other = Control.objects.create(
+        centre=Centre.objects.get(code="syd"),
+        lead_agency_id=control.lead_agency_id,
+        starts_at=timezone.now(),
+        ends_at=timezone.now() + dt.timedelta(hours=2),
+    )
+    ControlTip.objects.create(control=other, tip_id=stockholm_tip.key)
+    with pytest.raises(NotFound):
+        services.link_control(
+            actor=cast.actor("skv_inspector"), tip_id=stockholm_tip.pk, control_id=other.pk
+        )
+
+
+def test_a_tip_with_duplicates_cannot_become_one(
+    cast: Cast, stockholm_tip: Tip, tip_for: MakeTip
+) -> None:
+    actor = cast.actor("skv_inspector")
+    first, third = tip_for(), tip_for()
+    services.mark_duplicate(actor=actor, tip_id=stockholm_tip.pk, of_id=first.pk)
+    with pytest.raises(Conflict, match="Other tips are duplicates of this one"):
+        services.mark_duplicate(actor=actor, tip_id=first.pk, of_id=third.pk)

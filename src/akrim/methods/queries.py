@@ -239,6 +239,13 @@ def citable_lessons(*, actor: Actor, method: Method) -> list[Lesson]:
     return lessons
 
 
+def method_for_action(*, actor: Actor, slug: str) -> Method:
+    """The method a POST acts on (the service checks who may act): no page is shown, so
+    nothing is read that would need an audit entry."""
+    policies.check_may_read(actor)
+    return _method(slug)
+
+
 def method_for_revision(*, actor: Actor, slug: str) -> tuple[Method, MethodVersion]:
     """The method and its current version, for someone who may revise it."""
     policies.check_may_read(actor)

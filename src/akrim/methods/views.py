@@ -167,9 +167,9 @@ def revise(request: HttpRequest, slug: str) -> HttpResponse:
 @domain_errors_as_pages
 def move_status(request: HttpRequest, slug: str) -> HttpResponse:
     actor = actor_from_request(request)
-    page = queries.method_page(actor=actor, slug=slug)
+    method = queries.method_for_action(actor=actor, slug=slug)
     services.move_method_status(
-        actor=actor, method_id=page.method.pk, to=request.POST.get("to", "")[:20]
+        actor=actor, method_id=method.pk, to=request.POST.get("to", "")[:20]
     )
     return HttpResponseRedirect(reverse("methods:method", args=[slug]))
 
@@ -179,11 +179,11 @@ def move_status(request: HttpRequest, slug: str) -> HttpResponse:
 @domain_errors_as_pages
 def record_adoption(request: HttpRequest, slug: str) -> HttpResponse:
     actor = actor_from_request(request)
-    page = queries.method_page(actor=actor, slug=slug)
+    method = queries.method_for_action(actor=actor, slug=slug)
     post = request.POST
     services.record_adoption(
         actor=actor,
-        method_id=page.method.pk,
+        method_id=method.pk,
         agency=post.get("agency", "")[:8],
         status=post.get("status", "")[:20],
         since=_date(post.get("since", "").strip()),

@@ -273,8 +273,11 @@ def mark_duplicate(*, actor: Actor, tip_id: int, of_id: int) -> Tip:
     with transaction.atomic():
         tip = policies.tip_for_handling(actor, tip_id)
         original = policies.tip_for_reading(actor, of_id)
+        Tip.objects.select_for_update().filter(pk=original.pk).first()  # no race into a chain
         if original.duplicate_of_id is not None:
             raise Conflict(_("That tip is itself a duplicate; choose the first one."))
+        if tip.duplicates.exists():
+            raise Conflict(_("Other tips are duplicates of this one; it cannot become one."))
         tip.duplicate_of, tip.status = original, Status.DUPLICATE
         tip.handled_at = tip.handled_at or timezone.now()
         tip.save(update_fields=["duplicate_of", "status", "handled_at"])
@@ -320,7 +323,7 @@ def link_control(*, actor: Actor, tip_id: int, control_id: int) -> Tip:
     with transaction.atomic():
         tip = policies.tip_for_handling(actor, tip_id)
         link = ControlTip.objects.filter(tip_id=tip.key, control_id=control_id).first()
-        if link is None:
+        if link is None or (tip.centre_id is not None and link.control.centre_id != tip.centre_id):
             raise NotFound()
         tip.control_id = link.control_id
         _handled(tip)

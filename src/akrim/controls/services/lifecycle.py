@@ -254,6 +254,7 @@ def _create(
     _check_members(centre_row, agency_rows, timezone.localdate(starts_at))
     sites = _workplaces(workplaces, actor)
     tip_ids = _tips(tips)
+    _check_centre_tips(tip_ids, centre_row)
     closed = _check_opening_hours(sites, starts_at, outside_opening_hours)
     with transaction.atomic():
         control = Control.objects.create(
@@ -307,6 +308,27 @@ def _tips(tips: Sequence[str]) -> list[str]:
             max=MAX_TIPS,
         )
     return keys
+
+
+def _check_centre_tips(keys: Sequence[str], centre: Centre) -> None:
+    """A key of the tips module (``TIP-<number>``) must name a tip of the planning centre
+    (or one not yet routed): a control elsewhere cannot mark another centre's tip as
+    followed up, nor count in its statistics. Other agencies' register keys are kept as
+    given."""
+    numbers = {key: key[4:] for key in keys if key.upper().startswith("TIP-")}
+    if not numbers:
+        return
+    from akrim.tips.models import Tip  # the centres' own tips: checked, not only kept
+
+    known = dict(
+        Tip.objects.filter(
+            pk__in=[int(n) for n in numbers.values() if n.isascii() and n.isdigit()]
+        ).values_list("pk", "centre_id")
+    )
+    for key, number in numbers.items():
+        tip = int(number) if number.isascii() and number.isdigit() else None
+        if tip not in known or known[tip] not in (None, centre.pk):
+            raise InvalidInput("There is no tip %(key)s at this centre.", key=key)
 
 
 def plan_control(
