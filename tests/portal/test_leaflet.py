@@ -54,6 +54,37 @@ def test_an_overlong_page_still_fits_on_one_page(seeded: SeedResult, client: Cli
     assert len(_pdf(client, "/en/info/safety/leaflet.pdf").pages) == 1
 
 
+def test_a_page_too_long_for_any_size_is_cut_to_one_page_pointing_to_the_whole(
+    seeded: SeedResult, client: Client
+) -> None:
+    page = Page.objects.get(slug="safety")
+    paragraphs = [
+        f"Paragraph {n}: " + "a long sentence about safety at work. " * 12 for n in range(60)
+    ]
+    PageVersion.objects.create(
+        page=page,
+        language="en",
+        number=2,
+        title="Very long",
+        body="\n\n".join(["## Heading", *paragraphs]),
+        status=Status.AWAITING_REVIEW,
+    )
+    reader = _pdf(client, "/en/info/safety/leaflet.pdf")
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "Paragraph 0:" in text  # the beginning is kept
+    assert "Paragraph 59:" not in text  # the end is not
+    assert "…" in text
+    assert "http://testserver/en/info/safety/" in text.replace("\n", "")  # where the rest is
+
+
+def test_blocks_and_join_blocks_round_trip() -> None:
+    from akrim.portal.body import blocks, join_blocks
+
+    text = "## A\n\nOne\ntwo\n\n- x\n- y\n\nEnd"
+    assert blocks(join_blocks(blocks(text))) == blocks(text)
+
+
 def test_the_qr_code_is_an_svg_data_uri() -> None:
     uri = qr_data_uri("https://example.org/en/info/safety/")
     assert uri.startswith("data:image/svg+xml")

@@ -279,6 +279,24 @@ def test_a_view_is_counted_without_anything_about_the_reader(
     assert SENTINEL_UA not in dump.getvalue()
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_USER_AGENT": "Mozilla/5.0 (compatible; Googlebot/2.1)"},
+        {"HTTP_USER_AGENT": "facebookexternalhit/1.1"},
+        {"HTTP_USER_AGENT": "Mozilla/5.0", "HTTP_SEC_PURPOSE": "prefetch"},
+        {"HTTP_USER_AGENT": "Mozilla/5.0 HeadlessChrome/120"},
+    ],
+)
+def test_crawlers_previews_and_prefetches_are_not_counted_as_readers(
+    seeded: SeedResult, client: Client, headers: dict[str, Any]
+) -> None:
+    assert client.get("/pl/info/safety/", **headers).status_code == 200
+    assert not PageVisit.objects.exists()
+    client.get("/pl/info/safety/", HTTP_USER_AGENT="Mozilla/5.0 (Linux; Android 10)")
+    assert PageVisit.objects.get().count == 1
+
+
 @pytest.mark.parametrize("url", ["/pl/foo/", "/th/a/b/c/", "/sv/no-such-page/", "/ar/tipx/"])
 def test_an_unknown_address_under_a_portal_language_is_the_portals_404_without_cookies(
     seeded: SeedResult, client: Client, url: str

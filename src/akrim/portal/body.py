@@ -35,6 +35,19 @@ def blocks(text: str) -> list[tuple[str, list[str]]]:
     return result
 
 
+def join_blocks(parsed: list[tuple[str, list[str]]]) -> str:
+    """The plain format of parsed blocks (``blocks(join_blocks(b)) == b``)."""
+    out = []
+    for kind, lines in parsed:
+        if kind == "h":
+            out.append(f"## {lines[0]}")
+        elif kind == "ul":
+            out.append("\n".join(f"- {item}" for item in lines))
+        else:
+            out.append("\n".join(lines))
+    return "\n\n".join(out)
+
+
 def render_body(text: str, *, heading_level: int = 2) -> SafeString:
     """HTML for a body. ``heading_level`` is the level of "## " headings (2 under an h1).
     Built with ``format_html``: every piece of text is escaped."""

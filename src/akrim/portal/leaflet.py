@@ -10,6 +10,7 @@ import segno
 from django.core.cache import cache
 from django.template.loader import render_to_string
 
+from akrim.portal.body import blocks, join_blocks
 from akrim.portal.queries import Shown
 
 # Body font sizes tried in turn (pt); the first that fits on one page wins.
@@ -43,17 +44,43 @@ def leaflet_pdf(*, shown: Shown, url: str, context: dict[str, Any]) -> bytes:
 
 
 def _render(*, shown: Shown, url: str, context: dict[str, Any]) -> bytes:
+    """Shrink the text step by step until it fits one page; if even the smallest size
+    does not fit, keep as many of the body's blocks as fit (found by halving) and end
+    with "…": the QR code and address lead to the whole page."""
     from akrim.core.pdf import html_document
 
     qr = qr_data_uri(url)
-    pdf = b""
-    for size in FONT_SIZES:
+
+    def attempt(body: str, size: float, truncated: bool) -> tuple[bytes, int]:
         html = render_to_string(
             "portal/leaflet.html",
-            {**context, "shown": shown, "url": url, "qr": qr, "font_size": f"{size}pt"},
+            {
+                **context,
+                "shown": shown,
+                "body": body,
+                "truncated": truncated,
+                "url": url,
+                "qr": qr,
+                "font_size": f"{size}pt",
+            },
         )
         document = html_document(html).render()
-        pdf = bytes(document.write_pdf())
-        if len(document.pages) == 1:
-            break
-    return pdf
+        return bytes(document.write_pdf()), len(document.pages)
+
+    text = shown.version.body
+    pdf = b""
+    for size in FONT_SIZES:
+        pdf, pages = attempt(text, size, truncated=False)
+        if pages == 1:
+            return pdf
+    parts = blocks(text)
+    smallest = FONT_SIZES[-1]
+    low, high, best = 0, len(parts) - 1, b""
+    while low <= high:  # the most blocks that still fit on one page
+        middle = (low + high) // 2
+        candidate, pages = attempt(join_blocks(parts[:middle]), smallest, truncated=True)
+        if pages == 1:
+            best, low = candidate, middle + 1
+        else:
+            high = middle - 1
+    return best or pdf

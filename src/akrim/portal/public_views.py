@@ -6,6 +6,8 @@ the CSRF token, so no cookie is set; a visit is counted without anything about t
 
 from __future__ import annotations
 
+import re
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -29,13 +31,29 @@ def home(request: HttpRequest, lang: str) -> HttpResponse:
     return render(request, "portal/home.html", context)
 
 
+# Crawlers and link previews announce themselves; a browser prefetching a page has not
+# shown it to anyone. Neither is a reader: the visit counts (the campaign evaluation reads
+# them) leave them out. Looked at, never stored.
+NOT_READERS = re.compile(
+    r"bot|crawl|spider|slurp|preview|facebookexternalhit|headless|curl|wget|python-requests",
+    re.IGNORECASE,
+)
+
+
+def is_reader(request: HttpRequest) -> bool:
+    purpose = request.headers.get("Sec-Purpose", "") + request.headers.get("Purpose", "")
+    if "prefetch" in purpose.lower():
+        return False
+    return not NOT_READERS.search(request.headers.get("User-Agent", ""))
+
+
 @require_safe
 def page(request: HttpRequest, lang: str, slug: str) -> HttpResponse:
     try:
         shown = queries.public_page(lang, slug)
     except NotFound:
         return not_found(request, lang)
-    if request.method == "GET":
+    if request.method == "GET" and is_reader(request):
         services.count_visit(page=shown.page, language=lang)
     context = public_context(lang)
     context.update(_page_context(shown, lang))
