@@ -4,7 +4,9 @@ adds it to the plan, which makes a draft control with the reasons attached."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -12,6 +14,8 @@ from akrim.controls.models import Control, Status
 from akrim.core.actor import Actor
 from akrim.organisation.services import create_staff
 from tests.cast import PASSWORD, make_cast
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -64,3 +68,16 @@ def test_a_coordinator_adds_the_top_workplace_to_the_plan(
     assert list(control.workplaces.values_list("workplace_id", flat=True)) == [workplace_id]
     assert "%" in control.purpose
     assert page.url.endswith(f"/controls/{control.pk}/")
+
+    # the draft's day is moved before it is planned
+    page.click("[data-testid=reschedule-open]")
+    new_day = (control.starts_at + dt.timedelta(days=3)).astimezone(STOCKHOLM).date()
+    page.fill("#r_day", new_day.isoformat())
+    page.fill("#r_starts", "07:00")
+    page.fill("#r_ends", "11:00")
+    page.check("form[data-testid=reschedule] input[name=outside_opening_hours]")
+    page.click("form[data-testid=reschedule] button[type=submit]")
+    page.wait_for_selector("[data-testid=control-status]")
+    control.refresh_from_db()
+    moved = control.starts_at.astimezone(STOCKHOLM)
+    assert (moved.date(), moved.hour) == (new_day, 7)

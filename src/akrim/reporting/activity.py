@@ -179,28 +179,30 @@ def campaigns(f: Filters, cutoff: dt.date) -> Table:
 
 
 def tips(f: Filters, cutoff: dt.date) -> Table:
+    """Tips received in the period; of those, handled by the cut-off (``handled_at``) and
+    followed up by a control that started by then — so a report for a past cut-off says
+    what was true then."""
     from akrim.controls.models import ControlTip
-    from akrim.tips.models import Status, Tip
+    from akrim.tips.models import Tip
 
     first, last = _moments(f, cutoff)
     received = list(
         Tip.objects.filter(received_at__gte=first, received_at__lt=last).values_list(
-            "pk", "centre_id", "status", "control_id"
+            "pk", "centre_id", "handled_at", "control__starts_at"
         )
     )
     named = set(
-        ControlTip.objects.filter(tip_id__in=[f"TIP-{pk}" for pk, *_rest in received]).values_list(
-            "tip_id", flat=True
-        )
+        ControlTip.objects.filter(
+            tip_id__in=[f"TIP-{pk}" for pk, *_rest in received], control__starts_at__lt=last
+        ).values_list("tip_id", flat=True)
     )
-    done = {Status.HANDLED, Status.DUPLICATE, Status.CLOSED}
     counts: dict[int | None, list[int]] = {}
     rows: list[tuple[str, int, int, int]] = []
-    for pk, centre, status, control in received:
+    for pk, centre, handled_at, control_start in received:
         row = counts.setdefault(centre, [0, 0, 0])
-        led = control is not None or f"TIP-{pk}" in named
+        led = (control_start is not None and control_start < last) or f"TIP-{pk}" in named
         row[0] += 1
-        row[1] += int(status in done or led)
+        row[1] += int((handled_at is not None and handled_at < last) or led)
         row[2] += int(led)
     places: list[tuple[int | None, str]] = list(_centres(f))
     if not f.centre:
@@ -216,7 +218,10 @@ def tips(f: Filters, cutoff: dt.date) -> Table:
         _("Tips from the public and partners"),
         (_("Centre"), _("Tips received"), _("Handled"), _("Led to a control")),
         tuple(rows),
-        note=_("Tips received in the period, by the centre they were routed to."),
+        note=_(
+            "Tips received in the period, by the centre they were routed to; handled and "
+            "followed up by a control as of the cut-off."
+        ),
     )
 
 
