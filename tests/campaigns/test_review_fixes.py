@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -116,3 +117,14 @@ def test_an_activity_is_logged_only_in_the_campaigns_regions(
         leaflets=10,
     )
     assert activity.centre is not None
+
+
+def test_a_digit_python_takes_for_a_digit_is_refused_not_a_server_error(
+    campaign: Campaign, communicator: Actor, client_for: Any
+) -> None:
+    response = client_for("communicator").post(
+        f"/en/campaigns/{campaign.pk}/activities/",
+        {"day": campaign.starts_on.isoformat(), "channel": "outreach", "leaflets": "١٢"},
+    )
+    assert response.status_code == 400
+    assert not campaign.activities.exists()

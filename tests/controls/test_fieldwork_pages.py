@@ -196,7 +196,12 @@ def test_pol_sees_skv_people_met_only_with_a_rule_and_the_execution_purpose(
     person = services.record_person_met(
         actor=world.actor("skv_inspector"),
         control_id=control.pk,
-        facts=services.PersonFacts(name_as_written="Jan Testowy", indicators=["deception"]),
+        facts=services.PersonFacts(
+            name_as_written="Jan Testowy",
+            id_document="passport",
+            id_document_no="ZZ0000001",
+            indicators=["deception"],
+        ),
     )
     pol = client_for("pol_inspector")
     pol.post("/en/access/purpose/", {"purpose": "execution"})
@@ -212,11 +217,13 @@ def test_pol_sees_skv_people_met_only_with_a_rule_and_the_execution_purpose(
     )
     html = pol.get(url(control)).content.decode()
     assert "Jan Testowy" in html
-    assert "ZZ" not in html
+    assert "ZZ0000001" not in html  # the document number: a field the rule does not name
     assert "withheld" in html  # the fields the rule does not name
     assert "deception" not in html  # indicators are possible-victim data: not shared
     assert "none that you may see" in html
     assert url(control, f"person/{person.pk}/") not in html  # no change link: not POL's row
+    own = client_for("skv_inspector").get(url(control)).content.decode()
+    assert "ZZ0000001" in own  # the recording agency sees it: the check above can fail
 
 
 def test_the_hubs_query_count_does_not_grow_with_the_people_met(

@@ -11,7 +11,6 @@ from django.test import Client
 from django.utils import timezone
 
 from akrim.cli import main
-from akrim.core.errors import InvalidInput
 from akrim.organisation.models import Centre
 from akrim.partners import queries, services
 from tests.cast import Cast
@@ -109,9 +108,3 @@ def test_the_figures_page(activity: int, client_for: Callable[[str], Client]) ->
         assert (
             client_for("other_centre").get(f"/en/partners/figures/?year={bad}").status_code == 400
         )
-
-
-def test_parse_year() -> None:
-    assert queries.parse_year(" 2024 ") == 2024
-    with pytest.raises(InvalidInput):
-        queries.parse_year(None)

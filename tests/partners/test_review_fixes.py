@@ -5,6 +5,7 @@ regional organisations kept to their region."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -118,3 +119,14 @@ def test_an_inactive_contact_is_not_told(cast: Cast, partners: Partners) -> None
     with pytest.raises(Conflict, match="no longer active"):
         services.tell_contact_handled(actor=coordinator, referral_id=referral.pk)
     assert not mail.outbox
+
+
+def test_a_digit_python_takes_for_a_digit_is_refused_not_a_server_error(
+    partners: Partners, client_for: Any
+) -> None:
+    response = client_for("coordinator").post(
+        "/en/partners/referrals/new/",
+        {"forum": "²", "organisation": str(partners.union.pk), "summary": "x"},
+    )
+    assert response.status_code == 400
+    assert not Referral.objects.exists()

@@ -623,3 +623,13 @@ def test_a_tip_with_duplicates_cannot_become_one(
     services.mark_duplicate(actor=actor, tip_id=stockholm_tip.pk, of_id=first.pk)
     with pytest.raises(Conflict, match="Other tips are duplicates of this one"):
         services.mark_duplicate(actor=actor, tip_id=first.pk, of_id=third.pk)
+
+
+@pytest.mark.parametrize("odd", ["²", "١٢"])
+def test_digits_python_takes_for_digits_are_refused_not_a_server_error(
+    stockholm_tip: Tip, client_for: Callable[[str], Client], odd: str
+) -> None:
+    client = client_for("coordinator")
+    for action, field in (("duplicate", "of"), ("control", "control")):
+        response = client.post(f"/en/tips/{stockholm_tip.pk}/{action}/", {field: odd})
+        assert response.status_code == 400, action

@@ -20,6 +20,7 @@ from akrim.core.actor import Purpose
 from akrim.core.errors import InvalidInput, NotFound
 from akrim.core.http import domain_errors_as_pages
 from akrim.core.requests import actor_from_request
+from akrim.core.spreadsheet import defuse
 from akrim.core.text import looks_like_key
 
 
@@ -69,13 +70,9 @@ def person(request: HttpRequest, person_id: str) -> HttpResponse:
     return render(request, "audit/person.html", {"person_id": person_id, "accesses": accesses})
 
 
-_UNSAFE_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _cell(value: object) -> str:
     """A CSV cell a spreadsheet will not run as a formula."""
-    text = str(value)
-    return "'" + text if text.startswith(_UNSAFE_START) else text
+    return defuse(str(value))
 
 
 @login_required

@@ -32,6 +32,7 @@ from akrim.campaigns.report import evaluation_context, evaluation_pdf
 from akrim.core.errors import InvalidInput, NotFound
 from akrim.core.http import domain_errors_as_pages
 from akrim.core.i18n import portal_languages
+from akrim.core.parse import iso_date, whole_number
 from akrim.core.requests import actor_from_request
 from akrim.organisation.models import Agency, Centre
 
@@ -53,22 +54,14 @@ def readers_only(view: View) -> View:
 
 
 def _date(value: str, field: str) -> dt.date:
-    value = value.strip()
-    try:
-        if len(value) == 10:
-            return dt.date.fromisoformat(value)
-    except ValueError:
-        pass
-    raise InvalidInput("%(field)s must be a date like 2025-05-06.", field=field)
+    return iso_date(value, field)
 
 
 def _int(value: str, field: str, *, optional: bool = False) -> int | None:
-    value = value.strip().replace(" ", "")
+    value = value.strip().replace(" ", "")  # 100 000 as people write it
     if not value and optional:
         return None
-    if not value.isdigit() or len(value) > 13:
-        raise InvalidInput("%(field)s must be a whole number.", field=field)
-    return int(value)
+    return whole_number(value, field, max_digits=13)
 
 
 def _count(value: str, field: str) -> int:

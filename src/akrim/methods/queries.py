@@ -19,6 +19,7 @@ from akrim.campaigns.models import ExperienceEntry
 from akrim.controls.models import Checklist, ChecklistVersion, Control
 from akrim.core.actor import Actor
 from akrim.core.errors import InvalidInput, NotFound
+from akrim.core.spreadsheet import defuse
 from akrim.methods import policies
 from akrim.methods.models import (
     STATUS_MOVES,
@@ -318,7 +319,7 @@ def adoption_csv(matrix: Matrix) -> str:
         for agency, cell in zip(matrix.agencies, row.cells, strict=True):
             writer.writerow(
                 [
-                    _safe(row.method.title),
+                    defuse(row.method.title),
                     row.method.owner_agency.code,
                     agency.code,
                     cell.status if cell else "",
@@ -326,10 +327,6 @@ def adoption_csv(matrix: Matrix) -> str:
                 ]
             )
     return out.getvalue()
-
-
-def _safe(value: str) -> str:
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def citable_experience(*, actor: Actor, limit: int = 50) -> list[ExperienceEntry]:

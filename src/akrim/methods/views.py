@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from akrim.core.errors import InvalidInput
 from akrim.core.http import domain_errors_as_pages
+from akrim.core.parse import iso_date, whole_number
 from akrim.core.requests import actor_from_request
 from akrim.methods import policies, queries, services
 from akrim.methods.models import AdoptionStatus, LessonStatus, MethodStatus
@@ -22,10 +23,7 @@ MAX_ID_DIGITS = 9
 
 
 def _int(value: str, field: str) -> int:
-    value = value.strip()
-    if not (value.isascii() and value.isdigit()) or len(value) > MAX_ID_DIGITS:
-        raise InvalidInput("%(field)s must be a whole number.", field=field)
-    return int(value)
+    return whole_number(value, field, max_digits=MAX_ID_DIGITS)
 
 
 def _ids(post: QueryDict, name: str) -> list[int]:
@@ -33,12 +31,7 @@ def _ids(post: QueryDict, name: str) -> list[int]:
 
 
 def _date(value: str) -> dt.date:
-    try:
-        if len(value) == 10:
-            return dt.date.fromisoformat(value)
-    except ValueError:
-        pass
-    raise InvalidInput("The date must be a date like 2025-05-06.")
+    return iso_date(value, "The date")
 
 
 @require_GET

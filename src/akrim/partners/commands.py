@@ -49,9 +49,9 @@ def remind(args: argparse.Namespace) -> int:
 
 
 def figures(args: argparse.Namespace) -> int:
+    from akrim.controls.stats import parse_year
     from akrim.core.actor import Actor, Purpose
     from akrim.partners.queries import figures as compute
-    from akrim.partners.queries import parse_year
 
     result = compute(actor=Actor.system(purpose=Purpose.STATISTICS), year=parse_year(args.year))
     if args.json:

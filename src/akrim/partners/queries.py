@@ -4,7 +4,6 @@ Every read that shows partners' contacts (personal data) is in the audit log."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -21,8 +20,6 @@ from akrim.partners import policies
 from akrim.partners.models import ActionItem, Contact, Forum, Meeting, Organisation, Referral
 from akrim.partners.services import REMINDER_DAYS, due_items
 from akrim.partners.services.referrals import referral_handled
-
-FIRST_YEAR, LAST_YEAR = 2022, 2100
 
 
 def today() -> dt.date:
@@ -302,20 +299,6 @@ def referral_page(*, actor: Actor, id: int) -> ReferralPage:
 
 
 # --- figures -------------------------------------------------------------------------
-
-
-_YEAR = re.compile(r"[0-9]{4}")
-
-
-def parse_year(raw: object) -> int:
-    value = "" if raw is None else str(raw).strip()
-    if not _YEAR.fullmatch(value) or not FIRST_YEAR <= int(value) <= LAST_YEAR:
-        raise InvalidInput(
-            _("Give the year as four digits from %(first)s to %(last)s."),
-            first=FIRST_YEAR,
-            last=LAST_YEAR,
-        )
-    return int(value)
 
 
 @dataclass(frozen=True)

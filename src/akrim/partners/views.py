@@ -13,8 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from akrim.controls.stats import parse_year
 from akrim.core.errors import InvalidInput
 from akrim.core.http import domain_errors_as_pages
+from akrim.core.parse import iso_date, whole_number
 from akrim.core.requests import actor_from_request
 from akrim.partners import policies, queries, services
 from akrim.partners.models import ActionItem, Organisation
@@ -26,10 +28,10 @@ MAX_CHOICES = 100
 
 
 def _id(value: str, field: str) -> int:
-    value = value.strip()
-    if not value.isdigit() or len(value) > 9:
-        raise InvalidInput(_("Choose %(field)s."), field=field)
-    return int(value)
+    try:
+        return whole_number(value, field)
+    except InvalidInput:
+        raise InvalidInput(_("Choose %(field)s."), field=field) from None
 
 
 def _ids(post: QueryDict, name: str, field: str) -> list[int]:
@@ -40,13 +42,7 @@ def _ids(post: QueryDict, name: str, field: str) -> list[int]:
 
 
 def _date(value: str, field: str) -> dt.date:
-    value = value.strip()
-    try:
-        if len(value) == 10:
-            return dt.date.fromisoformat(value)
-    except ValueError:
-        pass
-    raise InvalidInput(_("%(field)s must be a date like 2025-05-06."), field=field)
+    return iso_date(value, field)
 
 
 def _datetime(value: str, field: str) -> dt.datetime:
@@ -72,7 +68,7 @@ def _usernames(value: str) -> list[str]:
 def _days(value: str | None) -> int:
     if value is None or value == "":
         return services.REMINDER_DAYS
-    if not value.isdigit() or len(value) > 3:
+    if not (value.isascii() and value.isdigit()) or len(value) > 3:
         raise InvalidInput(_("The number of days must be between 0 and 365."))
     return int(value)
 
@@ -388,5 +384,5 @@ def tell_contact(request: HttpRequest, id: int) -> HttpResponse:
 @domain_errors_as_pages
 def figures(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("year") or str(queries.today().year)
-    result = queries.figures(actor=actor_from_request(request), year=queries.parse_year(raw))
+    result = queries.figures(actor=actor_from_request(request), year=parse_year(raw))
     return render(request, "partners/figures.html", {"f": result})

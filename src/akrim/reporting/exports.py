@@ -5,22 +5,18 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from akrim.core.spreadsheet import defuse
 from akrim.reporting.figures import Table, Value
-
-_FORMULA = re.compile(r"^[=+\-@\t\r]")
 
 
 def _safe(value: Value) -> Value:
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if _FORMULA.match(value):
-            return "'" + value
+        return defuse(ILLEGAL_CHARACTERS_RE.sub("", value))
     return value
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import sys
 
+from akrim.controls.stats import parse_year
 from akrim.core.actor import Actor, Purpose
 from akrim.core.errors import InvalidInput
-from akrim.tips.queries import parse_year, tip_statistics
+from akrim.tips.queries import tip_statistics
 
 
 def stats_tips(*, year: str, as_json: bool) -> int:

@@ -190,12 +190,6 @@ class CentreYear:
         }
 
 
-def parse_year(value: str) -> int:
-    if not str(value).isdigit() or not 2000 <= int(value) <= 2100:
-        raise InvalidInput("The year must be like 2025.")
-    return int(value)
-
-
 def tip_statistics(*, actor: Actor, year: int) -> list[CentreYear]:
     """Per centre (and "national" for unrouted tips) for tips received in ``year``
     (Swedish time): tips in; handled (``tip_handled``); led to a control (the tip's

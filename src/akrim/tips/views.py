@@ -13,17 +13,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from akrim.core.errors import InvalidInput
+from akrim.controls.stats import parse_year
 from akrim.core.http import domain_errors_as_pages
+from akrim.core.parse import whole_number
 from akrim.core.requests import actor_from_request
 from akrim.tips import queries, services
 from akrim.tips.models import Category, Status, Urgency
 
 
 def _int(value: str, field: str) -> int:
-    if not value.isdigit() or len(value) > 12:
-        raise InvalidInput("%(field)s must be a whole number.", field=field)
-    return int(value)
+    return whole_number(value, field, max_digits=12)
 
 
 @login_required
@@ -191,6 +190,6 @@ def attachment(request: HttpRequest, id: int, attachment_id: int) -> HttpRespons
 @domain_errors_as_pages
 def stats(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
-    year = queries.parse_year(request.GET.get("year", "") or str(queries.today().year))
+    year = parse_year(request.GET.get("year", "") or str(queries.today().year))
     rows = queries.tip_statistics(actor=actor, year=year)
     return render(request, "tips/stats.html", {"rows": rows, "year": year})

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from akrim.core.errors import InvalidInput
 from akrim.core.http import domain_errors_as_pages
+from akrim.core.parse import iso_date, whole_number
 from akrim.core.requests import actor_from_request
 from akrim.training import queries, services
 from akrim.training.policies import is_centre_coordinator
@@ -50,14 +51,7 @@ def enrol(request: HttpRequest, id: int) -> HttpResponse:
 
 def _date(value: str, field: str) -> dt.date | None:
     """A date written 2025-05-06, or None when empty; anything else is refused (400)."""
-    if not value:
-        return None
-    try:
-        if len(value) == 10:
-            return dt.date.fromisoformat(value)
-    except ValueError:
-        pass
-    raise InvalidInput("%(field)s must be a date like 2025-05-06.", field=field)
+    return iso_date(value, field) if value else None
 
 
 @require_POST
@@ -75,9 +69,7 @@ def record_result(request: HttpRequest, id: int, enrolment_id: int) -> HttpRespo
 
 
 def _int(value: str, field: str) -> int:
-    if not (value.isascii() and value.isdigit()) or len(value) > 6:
-        raise InvalidInput("%(field)s must be a whole number.", field=field)
-    return int(value)
+    return whole_number(value, field, max_digits=6)
 
 
 @require_POST

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -36,9 +35,9 @@ from akrim.core.errors import InvalidInput
 from akrim.core.http import domain_errors_as_pages
 from akrim.core.reference import sni_section_label
 from akrim.core.requests import actor_from_request
+from akrim.core.spreadsheet import defuse
 
 SUPPRESSED = "suppressed"  # the marker of a suppressed cell in the CSV and the XLSX
-FORMULA_START = re.compile(r"^[=+\-@\t\r]")  # a spreadsheet would run such text
 Value = int | float | str | None
 
 
@@ -384,9 +383,7 @@ def stats_page(request: HttpRequest) -> HttpResponse:
 def _safe(value: Value) -> Value:
     """Text as data in a spreadsheet: no formula, no character the XLSX format refuses."""
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if FORMULA_START.match(value):
-            return "'" + value
+        return defuse(ILLEGAL_CHARACTERS_RE.sub("", value))
     return value
 
 
