@@ -16,7 +16,14 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    StreamObject,
+    TextStringObject,
+)
 
 from akrim.access.models import Condition, DataCategory, LegalBasis, SharingRule
 from akrim.audit.models import AuditEntry, AuditSubject
@@ -715,6 +722,25 @@ def pdf_with_metadata(encrypt: bool = False) -> bytes:
             NameObject("/JS"): TextStringObject("app.alert('x');"),
         }
     )
+    page = writer.pages[0]
+    xmp = StreamObject()
+    xmp.set_data(b"<x:xmpmeta><dc:creator>Secret XMP Creator</dc:creator></x:xmpmeta>")
+    xmp[NameObject("/Type")] = NameObject("/Metadata")
+    page[NameObject("/Metadata")] = writer._add_object(xmp)
+    link = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Link"),
+            NameObject("/Rect"): ArrayObject([NumberObject(n) for n in (0, 0, 50, 50)]),
+            NameObject("/A"): DictionaryObject(
+                {
+                    NameObject("/S"): NameObject("/Launch"),
+                    NameObject("/F"): TextStringObject("launchthisprogram"),
+                }
+            ),
+        }
+    )
+    page[NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
     if encrypt:
         writer.encrypt("secret")
     out = io.BytesIO()
@@ -780,6 +806,10 @@ def test_a_png_loses_its_text_and_a_pdf_its_metadata_and_scripts(
     assert (pdf.kind, pdf.content_type) == ("document", "application/pdf")
     assert b"Secret Author" not in data
     assert b"JavaScript" not in data
+    assert b"Secret XMP Creator" in raw
+    assert b"Secret XMP Creator" not in data  # the page's own XMP packet
+    assert b"launchthisprogram" in raw
+    assert b"launchthisprogram" not in data  # a link that starts a program
     reader = PdfReader(io.BytesIO(data))
     assert len(reader.pages) == 1
     assert not reader.metadata

@@ -7,6 +7,7 @@ import math
 
 import pytest
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.db import connection
 
 from akrim.tips import codes, crypto
@@ -69,7 +70,9 @@ def test_tip_texts_and_messages_are_ciphertext_in_the_database(db: None, client)
     Message.objects.create(
         tip=tip,
         direction="in",
-        body_sealed=crypto.seal("Another secret sentence", field="tips.message"),
+        body_sealed=crypto.seal(
+            "Another secret sentence", field="tips.message", owner=tip.lookup_id
+        ),
         created_at=tip.received_at,
     )
     with connection.cursor() as cursor:
@@ -80,30 +83,80 @@ def test_tip_texts_and_messages_are_ciphertext_in_the_database(db: None, client)
     for plain in ("Passports", "+46 70", "Hidden Cafe"):
         assert plain not in tips
     assert "Another secret" not in msgs
-    assert crypto.unseal(tip.what_sealed, field="tips.what") == secret
+    assert crypto.unseal(tip.what_sealed, field="tips.what", owner=tip.lookup_id) == secret
     assert tip.has_contact
 
 
-def test_a_sealed_value_does_not_open_in_another_field_or_when_changed(settings) -> None:  # type: ignore[no-untyped-def]
-    sealed = crypto.seal("text", field="tips.what")
+def test_a_sealed_value_does_not_open_in_another_field_or_tip_or_when_changed(settings) -> None:  # type: ignore[no-untyped-def]
+    sealed = crypto.seal("text", field="tips.what", owner="TIPA")
+    assert sealed.startswith("v2:")
+    assert crypto.unseal(sealed, field="tips.what", owner="TIPA") == "text"
     with pytest.raises(InvalidTag):
-        crypto.unseal(sealed, field="tips.contact")
+        crypto.unseal(sealed, field="tips.contact", owner="TIPA")
+    with pytest.raises(InvalidTag):  # copied onto another tip's row
+        crypto.unseal(sealed, field="tips.what", owner="TIPB")
+    with pytest.raises(InvalidTag):  # nor passed off as a value sealed before tips were bound
+        crypto.unseal("v1:" + sealed[3:], field="tips.what", owner="TIPA")
     raw = bytearray(base64.b64decode(sealed[3:]))
     raw[-1] ^= 1
     with pytest.raises(InvalidTag):
-        crypto.unseal("v1:" + base64.b64encode(bytes(raw)).decode(), field="tips.what")
-    assert crypto.seal("same", field="f") != crypto.seal("same", field="f")  # fresh nonce
+        crypto.unseal(
+            "v2:" + base64.b64encode(bytes(raw)).decode(), field="tips.what", owner="TIPA"
+        )
+    data = crypto.seal_bytes(b"%PDF", field="tips.attachment", owner="TIPA")
+    with pytest.raises(InvalidTag):
+        crypto.open_bytes(data, field="tips.attachment", owner="TIPB")
+    assert crypto.open_bytes(data, field="tips.attachment", owner="TIPA") == b"%PDF"
+    assert crypto.seal("same", field="f", owner="o") != crypto.seal("same", field="f", owner="o")
+    with pytest.raises(ValueError, match="cannot contain"):
+        crypto.seal("x", field="a|b", owner="o")
+
+
+def test_values_sealed_by_the_first_version_still_open(settings) -> None:  # type: ignore[no-untyped-def]
+    # The first version bound a value to its field name only.
+    nonce = b"\x00" * crypto.NONCE_BYTES
+    legacy = AESGCM(crypto._key()).encrypt(nonce, b"old text", b"tips.what")
+    stored = "v1:" + base64.b64encode(nonce + legacy).decode()
+    assert crypto.unseal(stored, field="tips.what", owner="ANY") == "old text"
+    with pytest.raises(InvalidTag):
+        crypto.unseal(stored, field="tips.contact", owner="ANY")
+    assert crypto.open_bytes(nonce + legacy, field="tips.what", owner="ANY") == b"old text"
+
+
+def test_matching_digests_use_a_key_of_their_own(settings) -> None:  # type: ignore[no-untyped-def]
+    import hashlib
+    import hmac
+
+    value = crypto.digest("5566778899", purpose="org_no")
+    assert value == crypto.digest("5566778899", purpose="org_no")
+    assert value != crypto.digest("5560000002", purpose="org_no")
+    with_sealing_key = hmac.new(crypto._key(), b"org_no|5560000001", hashlib.sha256)
+    assert value != with_sealing_key.hexdigest()
 
 
 def test_the_key_comes_from_the_setting_when_given(settings) -> None:  # type: ignore[no-untyped-def]
     settings.AKRIM_TIPS_KEY = ""
-    derived = crypto.seal("x", field="f")
+    derived = crypto.seal("x", field="f", owner="o")
     settings.AKRIM_TIPS_KEY = base64.b64encode(b"k" * 32).decode()
     with pytest.raises(InvalidTag):
-        crypto.unseal(derived, field="f")
-    assert crypto.unseal(crypto.seal("x", field="f"), field="f") == "x"
+        crypto.unseal(derived, field="f", owner="o")
+    assert crypto.unseal(crypto.seal("x", field="f", owner="o"), field="f", owner="o") == "x"
     settings.AKRIM_TIPS_KEY = base64.b64encode(b"short").decode()
     from django.core.exceptions import ImproperlyConfigured
 
     with pytest.raises(ImproperlyConfigured):
-        crypto.seal("x", field="f")
+        crypto.seal("x", field="f", owner="o")
+
+
+def test_the_migration_rekeys_stored_org_number_digests(db: None, client) -> None:  # type: ignore[no-untyped-def]
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("akrim.tips.migrations.0002_matching_key")
+    send_tip(client, org_no="556677-8899")
+    fresh = Tip.objects.get().org_no_digest
+    assert len(fresh) == 64
+    Tip.objects.update(org_no_digest="stale digest of the first version")
+    migration.recompute(apps, None)
+    assert Tip.objects.get().org_no_digest == fresh

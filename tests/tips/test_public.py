@@ -150,7 +150,9 @@ def test_a_photo_is_cleaned_of_metadata_and_stored_encrypted(client: Client) -> 
     stored = TipAttachment.objects.get()
     assert b"SecretCameraMaker" not in bytes(stored.data)
     assert not bytes(stored.data).startswith(b"\xff\xd8")  # ciphertext, not a JPEG
-    clean = crypto.open_bytes(bytes(stored.data), field="tips.attachment")
+    clean = crypto.open_bytes(
+        bytes(stored.data), field="tips.attachment", owner=stored.tip.lookup_id
+    )
     assert clean.startswith(b"\xff\xd8")
     assert b"SecretCameraMaker" not in clean
     assert Image.open(io.BytesIO(clean)).getexif().get(0x8825) is None
@@ -257,7 +259,9 @@ def test_the_right_code_shows_the_replies_and_any_spelling_of_it_works(
     Message.objects.create(
         tip=tip,
         direction="out",
-        body_sealed=crypto.seal("We will visit the workplace.", field="tips.message"),
+        body_sealed=crypto.seal(
+            "We will visit the workplace.", field="tips.message", owner=tip.lookup_id
+        ),
         created_at=timezone.now(),
     )
     response = _status(client, code.lower().replace("-", " "))
@@ -326,6 +330,36 @@ def test_many_wrong_codes_from_anyone_block_all_lookups(
     assert _status(client, code).status_code == 200
 
 
+def test_a_burst_split_across_the_turn_of_a_minute_is_still_caught(
+    client: Client, sent: tuple[Tip, str]
+) -> None:
+    _tip, code = sent
+    minute = timezone.now().replace(second=0, microsecond=0)
+    half = guards.GLOBAL_FAILURES_PER_MINUTE // 2
+    # Half the limit two minutes ago and half now: not one burst, lookups still work.
+    RateWindow.objects.create(
+        key=guards.STATUS_FAILURES, window_start=minute - dt.timedelta(minutes=2), count=half
+    )
+    RateWindow.objects.create(key=guards.STATUS_FAILURES, window_start=minute, count=half)
+    assert not guards.lookups_blocked()
+    assert _status(client, code).status_code == 200
+    # Half in the minute before and half in this one: one burst of the limit.
+    RateWindow.objects.filter(window_start__lt=minute).update(
+        window_start=minute - dt.timedelta(minutes=1)
+    )
+    assert guards.lookups_blocked()
+    assert _status(client, code).status_code == 429
+    # The same for the form: the minute before counts towards this minute's limit.
+    RateWindow.objects.filter(key=guards.SUBMISSIONS).delete()  # the fixture's own tip
+    RateWindow.objects.create(
+        key=guards.SUBMISSIONS,
+        window_start=minute - dt.timedelta(minutes=1),
+        count=guards.SUBMISSIONS_PER_MINUTE - 1,
+    )
+    assert send_tip(client).status_code == 200
+    assert send_tip(client).status_code == 429
+
+
 # --- adding information -------------------------------------------------------------------
 
 
@@ -357,7 +391,9 @@ def test_the_sender_adds_information_with_a_photo(
     message = Message.objects.get(tip=tip)
     assert message.direction == "in"
     assert "moved" not in message.body_sealed
-    assert crypto.unseal(message.body_sealed, field="tips.message").startswith("They moved")
+    assert crypto.unseal(message.body_sealed, field="tips.message", owner=tip.lookup_id).startswith(
+        "They moved"
+    )
     assert TipAttachment.objects.filter(tip=tip).count() == 1
     tip.refresh_from_db()
     assert tip.new_information
@@ -482,3 +518,52 @@ def test_an_error_does_not_extend_the_add_token(client: Client, sent: tuple[Tip,
     signer = signing.TimestampSigner(salt=guards.SALT)
     issued_again = signer.unsign_object(match.group(1))["i"]
     assert issued_again == signer.unsign_object(old)["i"]  # still expires 2 h after the code
+
+
+# --- hashing capacity ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def all_turns_taken(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Every Argon2 turn of this process taken, as by a flood of lookups."""
+    from akrim.tips import codes
+
+    monkeypatch.setattr(codes, "WAIT_SECONDS", 0.05)
+    for _ in range(codes.AT_ONCE):
+        assert codes._TURNS.acquire(timeout=1)
+    yield
+    for _ in range(codes.AT_ONCE):
+        codes._TURNS.release()
+
+
+def test_when_hashing_is_full_a_tip_is_kept_in_the_form_and_nothing_stored(
+    client: Client, all_turns_taken: None
+) -> None:
+    what = "Workers paid in cash behind the warehouse every Friday night."
+    response = send_tip(client, what=what)
+    assert response.status_code == 503
+    html = response.content.decode()
+    assert 'data-testid="throttled"' in html
+    assert what in html  # what the sender typed is still there to send again
+    assert Tip.objects.count() == 0
+
+
+def test_when_hashing_is_full_a_lookup_waits_and_is_not_counted_as_wrong(
+    client: Client, sent: tuple[Tip, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from akrim.tips import codes
+
+    tip, code = sent
+    monkeypatch.setattr(codes, "WAIT_SECONDS", 0.05)
+    for _ in range(codes.AT_ONCE):
+        assert codes._TURNS.acquire(timeout=1)
+    try:
+        assert _status(client, code).status_code == 429
+        assert _status(client, "0" * 24).status_code == 429
+    finally:
+        for _ in range(codes.AT_ONCE):
+            codes._TURNS.release()
+    tip.refresh_from_db()
+    assert tip.failed_lookups == 0
+    assert guards.this_minute(guards.STATUS_FAILURES) == 0
+    assert _status(client, code).status_code == 200

@@ -189,4 +189,8 @@ class Referral(models.Model):
         """What the partner reported, opened; empty once the tip it became is deleted."""
         from akrim.tips.crypto import unseal
 
-        return unseal(self.summary, field="partners.referral_summary") if self.summary else ""
+        if not self.summary:
+            return ""
+        return unseal(
+            self.summary, field="partners.referral_summary", owner=f"forum:{self.forum_id}"
+        )

@@ -11,6 +11,9 @@ hand. The code is shown once and stored only as an Argon2id hash of the whole co
 from __future__ import annotations
 
 import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 
@@ -25,6 +28,27 @@ _READ_AS = str.maketrans({"I": "1", "L": "1", "O": "0"})
 
 # RFC 9106's second recommended option (64 MiB, 3 passes), Argon2id.
 HASHER = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4, type=Type.ID)
+
+# Each hash takes 64 MiB and about 0.2 s of a core: a flood of lookups must not make a
+# worker process run out of memory. At most this many hashes run at once per process; a
+# request that cannot get a turn within WAIT_SECONDS is told to try again (``Busy``).
+AT_ONCE = 2
+WAIT_SECONDS = 5.0
+_TURNS = threading.BoundedSemaphore(AT_ONCE)
+
+
+class Busy(Exception):
+    """Too many receipt codes are being hashed at once; nothing was checked or stored."""
+
+
+@contextmanager
+def _turn() -> Iterator[None]:
+    if not _TURNS.acquire(timeout=WAIT_SECONDS):
+        raise Busy()
+    try:
+        yield
+    finally:
+        _TURNS.release()
 
 
 @dataclass(frozen=True)
@@ -56,19 +80,23 @@ def normalize(raw: str) -> str | None:
 
 
 def hash_code(code: str) -> str:
-    return HASHER.hash(code)
+    """Raises ``Busy`` when too many hashes are running."""
+    with _turn():
+        return HASHER.hash(code)
 
 
 def matches(code_hash: str, code: str) -> bool:
-    try:
-        return HASHER.verify(code_hash, code)
-    except (VerificationError, InvalidHashError):
-        return False
+    """Raises ``Busy`` when too many hashes are running."""
+    with _turn():
+        try:
+            return HASHER.verify(code_hash, code)
+        except (VerificationError, InvalidHashError):
+            return False
 
 
 @cache
 def _dummy_hash() -> str:
-    return HASHER.hash("0" * (LOOKUP_CHARS + SECRET_CHARS))
+    return hash_code("0" * (LOOKUP_CHARS + SECRET_CHARS))
 
 
 def waste_time(code: str) -> None:

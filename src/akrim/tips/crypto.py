@@ -2,9 +2,14 @@
 
 The key is ``settings.AKRIM_TIPS_KEY`` (base64 of 32 bytes). When it is empty (the demo),
 a key is derived from ``SECRET_KEY`` with HKDF-SHA256; production refuses to start without
-its own key (settings). Each value is sealed with a fresh 96-bit nonce and the name of its
-field as associated data, so a ciphertext moved to another field does not open.
-Stored form: ``v1:`` + base64(nonce + ciphertext + tag).
+its own key (settings). Each value is sealed with a fresh 96-bit nonce and, as associated
+data, the name of its field and the record it belongs to (``owner``: a tip's lookup id), so
+a ciphertext moved to another field or to another tip does not open.
+Stored form: ``v2:`` + base64(nonce + ciphertext + tag). Values sealed by the first version
+(``v1:``, the field name alone as associated data) are still read.
+
+Matching without decrypting (``digest``) uses its own key, derived from the sealing key with
+HKDF, so the sealing key is never used for two purposes.
 """
 
 from __future__ import annotations
@@ -14,17 +19,19 @@ import hashlib
 import hmac
 import os
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-VERSION = "v1:"
+VERSION = "v2:"
+LEGACY_VERSION = "v1:"
 NONCE_BYTES = 12
 
 
-def _key() -> bytes:
+def _master_key() -> bytes:
     configured = str(getattr(settings, "AKRIM_TIPS_KEY", "") or "")
     if configured:
         try:
@@ -39,33 +46,66 @@ def _key() -> bytes:
     ).derive(settings.SECRET_KEY.encode())
 
 
-def seal_bytes(data: bytes, *, field: str) -> bytes:
+def _key() -> bytes:
+    """The sealing key (AES-256-GCM)."""
+    return _master_key()
+
+
+def _matching_key() -> bytes:
+    """The key of ``digest``: separate from the sealing key."""
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=b"akrim-tips", info=b"tips-matching/v1"
+    ).derive(_master_key())
+
+
+def _associated(field: str, owner: str) -> bytes:
+    if "|" in field:
+        raise ValueError("a field name cannot contain '|'")
+    return f"{field}|{owner}".encode()
+
+
+def seal_bytes(data: bytes, *, field: str, owner: str) -> bytes:
     nonce = os.urandom(NONCE_BYTES)
-    return nonce + AESGCM(_key()).encrypt(nonce, data, field.encode())
+    return nonce + AESGCM(_key()).encrypt(nonce, data, _associated(field, owner))
 
 
-def open_bytes(sealed: bytes, *, field: str) -> bytes:
-    """Raises ``cryptography.exceptions.InvalidTag`` when the ciphertext was changed."""
-    return AESGCM(_key()).decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], field.encode())
+def open_bytes(sealed: bytes, *, field: str, owner: str) -> bytes:
+    """Raises ``cryptography.exceptions.InvalidTag`` when the ciphertext was changed or
+    belongs to another field or record. A value sealed before records were bound (field
+    name alone) still opens; one sealed for a record never opens without that record."""
+    cipher = AESGCM(_key())
+    nonce, body = sealed[:NONCE_BYTES], sealed[NONCE_BYTES:]
+    try:
+        return cipher.decrypt(nonce, body, _associated(field, owner))
+    except InvalidTag:
+        return cipher.decrypt(nonce, body, field.encode())
 
 
-def seal(text: str, *, field: str) -> str:
+def seal(text: str, *, field: str, owner: str) -> str:
     """The sealed form of ``text``; an empty text stays empty (nothing was given)."""
     if not text:
         return ""
-    return VERSION + base64.b64encode(seal_bytes(text.encode(), field=field)).decode()
+    sealed = seal_bytes(text.encode(), field=field, owner=owner)
+    return VERSION + base64.b64encode(sealed).decode()
 
 
-def unseal(sealed: str, *, field: str) -> str:
+def unseal(sealed: str, *, field: str, owner: str) -> str:
     if not sealed:
         return ""
-    if not sealed.startswith(VERSION):
+    cipher = AESGCM(_key())
+    if sealed.startswith(VERSION):
+        raw = base64.b64decode(sealed[len(VERSION) :])
+        associated = _associated(field, owner)
+    elif sealed.startswith(LEGACY_VERSION):
+        raw = base64.b64decode(sealed[len(LEGACY_VERSION) :])
+        associated = field.encode()
+    else:
         raise ValueError("unknown sealed format")
-    return open_bytes(base64.b64decode(sealed[len(VERSION) :]), field=field).decode()
+    return cipher.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], associated).decode()
 
 
 def digest(value: str, *, purpose: str) -> str:
     """A keyed hash (HMAC-SHA256) of ``value`` for matching without decrypting."""
     if not value:
         return ""
-    return hmac.new(_key(), f"{purpose}|{value}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(_matching_key(), f"{purpose}|{value}".encode(), hashlib.sha256).hexdigest()

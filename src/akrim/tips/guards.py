@@ -9,8 +9,10 @@ ago, and used only once: the SHA-256 of every used token is kept (``UsedFormToke
 the token would have expired anyway. A cross-site page cannot read a token from our page,
 so it cannot forge a POST; a bot posting faster than a person types is refused.
 
-Throttling. Counters are global fixed windows of one minute (``RateWindow``) and
-per-tip failure counts; nothing identifies who is asking.
+Throttling. Counters are global windows of one minute (``RateWindow``) and per-tip
+failure counts; nothing identifies who is asking. A limit "per minute" is checked against
+the current window and the one before it together, so a burst split across the turn of a
+minute is still caught (a limit is never more lenient than it says, at most twice as strict).
 """
 
 from __future__ import annotations
@@ -108,17 +110,30 @@ def count(key: str) -> int:
     return row.count + 1
 
 
+def _counts(key: str, minutes: int) -> dict[dt.datetime, int]:
+    """The counts of ``key`` in the windows of the last ``minutes`` minutes and this one."""
+    since = _window(timezone.now()) - dt.timedelta(minutes=minutes)
+    rows = RateWindow.objects.filter(key=key, window_start__gte=since)
+    return dict(rows.values_list("window_start", "count"))
+
+
+def _pairs(counts: dict[dt.datetime, int]) -> list[int]:
+    """The sum of each window with the window before it."""
+    minute = dt.timedelta(minutes=1)
+    return [number + counts.get(start - minute, 0) for start, number in counts.items()]
+
+
 def this_minute(key: str) -> int:
-    row = RateWindow.objects.filter(key=key, window_start=_window(timezone.now())).first()
-    return row.count if row else 0
+    """How many ``key`` events in the current minute and the one before it."""
+    return max(_pairs(_counts(key, 1)), default=0)
 
 
 def lookups_blocked() -> bool:
-    """True while a recent minute had too many wrong codes."""
-    since = _window(timezone.now()) - dt.timedelta(minutes=BLOCK_MINUTES)
-    return RateWindow.objects.filter(
-        key=STATUS_FAILURES, window_start__gte=since, count__gte=GLOBAL_FAILURES_PER_MINUTE
-    ).exists()
+    """True while, within the last ``BLOCK_MINUTES``, two adjacent minutes together had
+    too many wrong codes."""
+    return max(_pairs(_counts(STATUS_FAILURES, BLOCK_MINUTES)), default=0) >= (
+        GLOBAL_FAILURES_PER_MINUTE
+    )
 
 
 def submissions_blocked() -> bool:

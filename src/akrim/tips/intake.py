@@ -97,7 +97,7 @@ def _attach(tip: Tip, cleaned: tuple[bytes, str, str] | None) -> None:
         content_type=content_type,
         extension=extension,
         size=len(data),
-        data=seal_bytes(data, field="tips.attachment"),
+        data=seal_bytes(data, field="tips.attachment", owner=tip.lookup_id),
         created_at=timezone.now(),
     )
 
@@ -175,6 +175,13 @@ def look_up(raw_code: str) -> Lookup:
     after ``TIP_FAILURES``) and for everyone together (``lookups_blocked``)."""
     if guards.lookups_blocked():
         return Lookup(Outcome.THROTTLED)
+    try:
+        return _look_up(raw_code)
+    except codes.Busy:  # not the sender's fault: not counted as a wrong code
+        return Lookup(Outcome.THROTTLED)
+
+
+def _look_up(raw_code: str) -> Lookup:
     code = codes.normalize(raw_code)
     if code is None:
         return _failed()
@@ -211,7 +218,7 @@ def messages_for_sender(tip: Tip) -> list[ShownMessage]:
     return [
         ShownMessage(
             m.direction == Message.Direction.OUT,
-            unseal(m.body_sealed, field="tips.message"),
+            unseal(m.body_sealed, field="tips.message", owner=tip.lookup_id),
             m.created_at,
         )
         for m in tip.messages.all()
@@ -239,7 +246,7 @@ def add_information(
         Message.objects.create(
             tip=tip,
             direction=Message.Direction.IN,
-            body_sealed=seal(body, field="tips.message"),
+            body_sealed=seal(body, field="tips.message", owner=tip.lookup_id),
             created_at=timezone.now(),
         )
         _attach(tip, cleaned)

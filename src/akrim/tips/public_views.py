@@ -30,7 +30,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from akrim.tips import guards, intake, queries
+from akrim.tips import codes, guards, intake, queries
 from akrim.tips.intake import ATTACHMENT_MAX_MB, Errors, Outcome
 
 # Request headers that identify the sender's connection or device.
@@ -199,9 +199,12 @@ def tip_form(request: HttpRequest, lang: str) -> HttpResponse:
     guards.count(guards.SUBMISSIONS)  # every sending with a valid token, accepted or not
     if guard.too_large:
         return _tip_form(request, lang, 413, values=request.POST, errors=FILE_TOO_LARGE)
-    received = intake.receive_tip(
-        lang=lang, data=request.POST, upload=request.FILES.get("attachment")
-    )
+    try:
+        received = intake.receive_tip(
+            lang=lang, data=request.POST, upload=request.FILES.get("attachment")
+        )
+    except codes.Busy:  # nothing stored; the text stays in the form to send again
+        return _tip_form(request, lang, 503, values=request.POST, throttled=True)
     if received.code is None:
         return _tip_form(request, lang, 400, values=received.values, errors=received.errors)
     return _page(request, lang, "tips/public_receipt.html", {"code": received.code.grouped})

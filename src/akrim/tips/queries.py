@@ -68,7 +68,7 @@ class TipDetail:
 
 def _texts(tip: Tip) -> dict[str, str]:
     return {
-        name: unseal(getattr(tip, f"{name}_sealed"), field=f"tips.{name}")
+        name: unseal(getattr(tip, f"{name}_sealed"), field=f"tips.{name}", owner=tip.lookup_id)
         for name in ("what", "where_name", "where_address", "org_no", "since", "contact")
     }
 
@@ -82,7 +82,7 @@ def get_tip(*, actor: Actor, id: int) -> TipDetail:
         messages = [
             ShownMessage(
                 m.direction,
-                unseal(m.body_sealed, field="tips.message"),
+                unseal(m.body_sealed, field="tips.message", owner=tip.lookup_id),
                 m.created_at,
                 m.author.get_username() if m.author else "",
             )
@@ -141,7 +141,7 @@ def duplicate_candidates(*, actor: Actor, tip: Tip, text: str) -> list[Tip]:
     mine = _words(text)
     if mine:
         for other in near.exclude(pk__in=list(found))[:200]:
-            theirs = _words(unseal(other.what_sealed, field="tips.what"))
+            theirs = _words(unseal(other.what_sealed, field="tips.what", owner=other.lookup_id))
             if theirs and len(mine & theirs) >= max(2, min(len(mine), len(theirs)) // 2):
                 found[other.pk] = other
     return sorted(found.values(), key=lambda t: t.received_at, reverse=True)[:20]
@@ -154,7 +154,7 @@ def attachment(*, actor: Actor, tip_id: int, attachment_id: int) -> tuple[TipAtt
         row = TipAttachment.objects.filter(tip=tip, pk=attachment_id).first()
         if row is None:
             raise NotFound()
-        data = open_bytes(bytes(row.data), field="tips.attachment")
+        data = open_bytes(bytes(row.data), field="tips.attachment", owner=tip.lookup_id)
         audit.record(
             actor=actor,
             action="read",

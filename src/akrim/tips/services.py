@@ -66,13 +66,13 @@ def store_tip(
         source=source,
         municipality=municipality,
         centre=municipality.county.centre if municipality else None,
-        what_sealed=seal(what, field="tips.what"),
-        where_name_sealed=seal(where_name, field="tips.where_name"),
-        where_address_sealed=seal(where_address, field="tips.where_address"),
-        org_no_sealed=seal(org_no, field="tips.org_no"),
+        what_sealed=seal(what, field="tips.what", owner=lookup_id),
+        where_name_sealed=seal(where_name, field="tips.where_name", owner=lookup_id),
+        where_address_sealed=seal(where_address, field="tips.where_address", owner=lookup_id),
+        org_no_sealed=seal(org_no, field="tips.org_no", owner=lookup_id),
         org_no_digest=digest(org_no, purpose="org_no"),
-        since_sealed=seal(since, field="tips.since"),
-        contact_sealed=seal(contact, field="tips.contact"),
+        since_sealed=seal(since, field="tips.since", owner=lookup_id),
+        contact_sealed=seal(contact, field="tips.contact", owner=lookup_id),
         has_contact=bool(contact),
     )
 
@@ -342,7 +342,7 @@ def reply(*, actor: Actor, tip_id: int, body: str) -> Message:
         message = Message.objects.create(
             tip=tip,
             direction=Message.Direction.OUT,
-            body_sealed=seal(body, field="tips.message"),
+            body_sealed=seal(body, field="tips.message", owner=tip.lookup_id),
             created_at=timezone.now(),
             author=User.objects.filter(pk=actor.user_id).first() if actor.user_id else None,
         )

@@ -666,12 +666,33 @@ def _target_mode(image: Image.Image, image_format: str) -> str:
 # Entries of a PDF's catalogue that run code or carry metadata or hidden files.
 PDF_ROOT_DROPS = ("/OpenAction", "/AA", "/Metadata", "/PieceInfo")
 PDF_NAME_DROPS = ("/JavaScript", "/EmbeddedFiles")
+# The same on each page (a page can carry its own XMP packet and actions).
+PDF_PAGE_DROPS = ("/AA", "/Metadata", "/PieceInfo")
+# Link actions that run code, start programs or send data; the link itself stays.
+PDF_ACTION_DROPS = ("/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/RichMediaExecute")
+
+
+def _clean_pdf_page(page: DictionaryObject) -> None:
+    for key in PDF_PAGE_DROPS:
+        page.pop(NameObject(key), None)
+    annotations = page.get("/Annots")
+    annotations = annotations.get_object() if annotations is not None else None
+    for ref in annotations if isinstance(annotations, list) else []:
+        annotation = ref.get_object()
+        if not isinstance(annotation, DictionaryObject):
+            continue
+        annotation.pop(NameObject("/AA"), None)
+        action = annotation.get("/A")
+        action = action.get_object() if action is not None else None
+        if isinstance(action, DictionaryObject) and action.get("/S") in PDF_ACTION_DROPS:
+            annotation.pop(NameObject("/A"), None)
 
 
 def _clean_pdf(raw: bytes) -> CleanFile:
     """Refuse encrypted and unreadable PDFs; write the pages again without the document
-    information (author, producer, dates), XMP metadata, scripts run on opening and
-    embedded files. Page content is kept as it is."""
+    information (author, producer, dates), the document's and the pages' XMP metadata,
+    scripts run on opening or from links, and embedded files. Page content (text and
+    images) is kept as it is."""
     try:
         reader = PdfReader(io.BytesIO(raw), strict=False)
         if reader.is_encrypted:
@@ -684,6 +705,10 @@ def _clean_pdf(raw: bytes) -> CleanFile:
         root = writer.root_object
         for key in PDF_ROOT_DROPS:
             root.pop(NameObject(key), None)
+        for page in writer.pages:
+            _clean_pdf_page(page)
+        # What was dropped is still in the file as unreferenced objects until removed.
+        writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
         names = root.get("/Names")
         if names is not None:
             names_dict = names.get_object()

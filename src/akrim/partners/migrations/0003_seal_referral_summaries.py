@@ -8,11 +8,13 @@ FIELD = "partners.referral_summary"
 
 
 def seal_summaries(apps: Any, schema_editor: Any) -> None:
-    from akrim.tips.crypto import VERSION, seal
+    from akrim.tips.crypto import LEGACY_VERSION, VERSION, seal
 
     Referral = apps.get_model("partners", "Referral")
-    for referral in Referral.objects.exclude(summary="").exclude(summary__startswith=VERSION):
-        referral.summary = seal(referral.summary, field=FIELD)
+    for referral in Referral.objects.exclude(summary="").exclude(summary__startswith=VERSION).exclude(
+        summary__startswith=LEGACY_VERSION
+    ):
+        referral.summary = seal(referral.summary, field=FIELD, owner=f"forum:{referral.forum_id}")
         referral.save(update_fields=["summary"])
 
 

@@ -44,6 +44,11 @@ class ReferralFields:
 SUMMARY_FIELD = "partners.referral_summary"
 
 
+def summary_owner(forum_id: int) -> str:
+    """What a referral's sealed summary is bound to (see ``akrim.tips.crypto``)."""
+    return f"forum:{forum_id}"
+
+
 def referral_handled(referral: Referral) -> bool:
     """The referral's tip is handled — or gone: tips are deleted by retention only once
     they are finished (``akrim.tips.retention``)."""
@@ -91,7 +96,8 @@ def enter_referral(*, actor: Actor, forum_id: int, fields: ReferralFields) -> Re
             organisation=organisation,
             contact=contact,
             received_at=fields.received_at,
-            summary=seal(summary, field=SUMMARY_FIELD),  # the tip's text: encrypted too
+            # the tip's text: encrypted too
+            summary=seal(summary, field=SUMMARY_FIELD, owner=summary_owner(forum.pk)),
             tip=tip,
             entered_by_id=actor.user_id,
         )
