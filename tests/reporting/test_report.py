@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -188,6 +189,10 @@ def test_the_other_modules_figures_count_what_happened_in_the_period(world: Worl
     from akrim.methods.models import Adoption
 
     Adoption.objects.update(recorded_at=timezone.make_aware(dt.datetime(2024, 2, 1, 9)))
+    Method.objects.filter(pk=method.pk).update(
+        tested_at=timezone.make_aware(dt.datetime(2024, 1, 15, 9)),
+        established_at=timezone.make_aware(dt.datetime(2024, 1, 20, 9)),
+    )
     forum = open_forum(actor=coordinator, centre="stockholm")
     create_meeting(
         actor=coordinator,
@@ -218,6 +223,53 @@ def test_the_other_modules_figures_count_what_happened_in_the_period(world: Worl
     methods_table = next(t for t in again.tables if t.name == "methods")
     assert {str(r[0]): r[1] for r in methods_table.rows}["etablerad"] == 1
     assert tables["campaigns"].rows == ()  # none planned
+
+
+def test_methods_are_counted_by_the_status_they_had_at_the_end_of_the_period(
+    world: World,
+) -> None:
+    """A method established after the period was only tested in it: the methods table and
+    the adoption table of that period say so, whatever its status today."""
+    from django.utils import timezone
+
+    from akrim.methods import services as methods
+    from akrim.methods.models import Method, MethodStatus
+
+    coordinator = world.actor("coordinator")
+    method = methods.create_method(actor=coordinator, title="Plan a control", body="1. Plan.")
+    for to in (MethodStatus.TESTED, MethodStatus.ESTABLISHED):
+        methods.move_method_status(actor=coordinator, method_id=method.pk, to=to)
+    moved = Method.objects.get(pk=method.pk)
+    assert moved.tested_at is not None
+    assert moved.established_at is not None
+    assert moved.tested_at <= moved.established_at
+    methods.record_adoption(
+        actor=coordinator,
+        method_id=method.pk,
+        agency="AV",
+        status="ordinary",
+        since=dt.date(2024, 2, 1),
+        evidence="In AV's inspection manual since February.",
+    )
+    Method.objects.filter(pk=method.pk).update(
+        created_at=timezone.make_aware(dt.datetime(2024, 1, 10, 9)),
+        tested_at=timezone.make_aware(dt.datetime(2024, 3, 1, 9)),
+        established_at=timezone.make_aware(dt.datetime(2024, 9, 1, 9)),  # after the period
+    )
+
+    def tables() -> dict[str, Any]:
+        built = build(actor=SYSTEM, kind="interim", period="2024h1", cutoff=dt.date(2024, 6, 30))
+        return {t.name: t for t in built.tables}
+
+    counted = {str(r[0]): r[1] for r in tables()["methods"].rows}
+    assert (counted["utkast"], counted["prövad"], counted["etablerad"]) == (0, 1, 0)
+    av = next(r for r in tables()["adoption"].rows if str(r[0]).startswith("AV "))
+    assert av[1:] == (0, 0)  # not yet established at the cut-off
+    Method.objects.filter(pk=method.pk).update(
+        tested_at=timezone.make_aware(dt.datetime(2024, 8, 1, 9))
+    )
+    counted = {str(r[0]): r[1] for r in tables()["methods"].rows}
+    assert (counted["utkast"], counted["prövad"], counted["etablerad"]) == (1, 0, 0)
 
 
 def test_the_tips_table_says_what_was_handled_as_of_the_cut_off(world: World) -> None:

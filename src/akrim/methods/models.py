@@ -8,6 +8,8 @@ history of an agency's adoption is kept; the newest row is the current state.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +42,10 @@ class Method(models.Model):
         max_length=12, choices=MethodStatus.choices, default=MethodStatus.DRAFT
     )
     status_changed_at = models.DateTimeField()
+    # When the method became tested and established (moves only go forward), so reports
+    # can say what the status was on a past day.
+    tested_at = models.DateTimeField(null=True, blank=True)
+    established_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -56,6 +62,14 @@ class Method(models.Model):
     @property
     def status_label(self) -> str:
         return str(MethodStatus(self.status).label)
+
+    def status_at(self, moment: dt.datetime) -> str:
+        """The status the method had just before ``moment``."""
+        if self.established_at is not None and self.established_at < moment:
+            return MethodStatus.ESTABLISHED.value
+        if self.tested_at is not None and self.tested_at < moment:
+            return MethodStatus.TESTED.value
+        return MethodStatus.DRAFT.value
 
 
 class LessonStatus(models.TextChoices):

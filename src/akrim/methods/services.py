@@ -276,7 +276,9 @@ def move_method_status(*, actor: Actor, method_id: int, to: str) -> Method:
         previous = method.status
         method.status = to
         method.status_changed_at = timezone.now()
-        method.save(update_fields=["status", "status_changed_at"])
+        moment = "tested_at" if to == MethodStatus.TESTED else "established_at"
+        setattr(method, moment, method.status_changed_at)
+        method.save(update_fields=["status", "status_changed_at", moment])
         record(
             actor=actor,
             action="methods.status_moved",

@@ -71,7 +71,7 @@ def methods(f: Filters, cutoff: dt.date) -> Table:
     from akrim.methods.models import Lesson, Method, MethodStatus, MethodVersion
 
     first, last = _moments(f, cutoff)
-    by_status = Counter(Method.objects.filter(created_at__lt=last).values_list("status", flat=True))
+    by_status = Counter(m.status_at(last) for m in Method.objects.filter(created_at__lt=last))
     rows: list[tuple[str, int]] = [
         (str(label), by_status[value]) for value, label in MethodStatus.choices
     ]
@@ -94,19 +94,19 @@ def methods(f: Filters, cutoff: dt.date) -> Table:
         _("The methods handbook"),
         (_("Methods and lessons"), _("Number")),
         tuple(rows),
-        note=_("Methods by their status today; revisions and lessons in the period."),
+        note=_("Methods by their status at the end of the period; revisions and lessons in it."),
     )
 
 
 def adoption(f: Filters, cutoff: dt.date) -> Table:
     """Per agency: established methods whose newest adoption record made by the cut-off
     says they are part of the agency's ordinary work (as the adoption matrix reads them)."""
-    from akrim.methods.models import Adoption, AdoptionStatus, Method, MethodStatus
+    from akrim.methods.models import Adoption, AdoptionStatus, Method
 
-    established = set(
-        Method.objects.filter(status=MethodStatus.ESTABLISHED).values_list("pk", flat=True)
-    )
     recorded_by = dt.datetime.combine(cutoff + dt.timedelta(days=1), dt.time(), tzinfo=SWEDEN)
+    established = set(
+        Method.objects.filter(established_at__lt=recorded_by).values_list("pk", flat=True)
+    )
     newest: dict[tuple[int, int], str] = {}  # as the matrix: the newest record wins
     for method_id, agency_id, status in (
         Adoption.objects.filter(method_id__in=established, recorded_at__lt=recorded_by)
