@@ -204,7 +204,8 @@ def test_pages_emergency_form_and_review_list(
     task.refresh_from_db()
     assert task.status == "unjustified"
     assert client.get("/en/access/reviews/").status_code == 403
-    assert (
-        auditor.post("/en/access/reviews/", {"task": "abc", "verdict": "justified"}).status_code
-        == 404
-    )
+    for task_id in ("abc", "9" * 40, "\u0661", f"{task.pk}\u00b2", ""):
+        odd = auditor.post("/en/access/reviews/", {"task": task_id, "verdict": "justified"})
+        assert odd.status_code == 404, task_id
+    task.refresh_from_db()
+    assert task.status == "unjustified"

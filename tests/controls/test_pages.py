@@ -194,6 +194,14 @@ def test_follow_up_forms_record_findings_decisions_and_close_the_control(
     bad_date = skv.post(f"{base}/decisions/", {**decision, "decided_on": "yesterday"})
     assert bad_date.status_code == 400
     assert b"decision date must be a date" in bad_date.content
+    for amount in ("12\u00b2", "\u0661\u0662", "9" * 13):  # "²", Arabic-Indic digits, too long
+        odd = skv.post(f"{base}/decisions/", {**decision, "amount_sek": amount})
+        assert odd.status_code == 400, amount
+        assert b"amount must be a whole number" in odd.content
+    for deadline in ("2025-02-30", "2025-05-06T10:00", "\u0662\u0660\u0662\u0665-05-06"):
+        odd = skv.post(f"{base}/decisions/", {**decision, "deadline": deadline})
+        assert odd.status_code == 400, deadline
+        assert b"deadline must be a date" in odd.content
     assert Decision.objects.get().amount_sek == 12_500
     assert Finding.objects.count() == 1
 

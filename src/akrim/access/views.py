@@ -13,6 +13,7 @@ from akrim.access import queries, services
 from akrim.access.forms import BreakGlassForm, ReviewForm
 from akrim.core.errors import InvalidInput, NotFound
 from akrim.core.http import domain_errors_as_pages
+from akrim.core.parse import whole_number
 from akrim.core.requests import actor_from_request
 
 
@@ -89,7 +90,9 @@ def reviews(request: HttpRequest) -> HttpResponse:
 
 
 def _int(raw: str | None) -> int:
+    """An id from a form: ASCII digits only (``int`` also reads "١٢" and overflows the
+    database on a hundred digits); anything else names no task."""
     try:
-        return int(raw or "")
-    except ValueError as error:
+        return whole_number(str(raw or ""), "id", max_digits=12)
+    except InvalidInput as error:
         raise NotFound() from error

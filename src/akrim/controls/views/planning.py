@@ -32,6 +32,7 @@ from akrim.controls.models import (
 from akrim.core.actor import Actor
 from akrim.core.errors import Conflict, DomainError, Forbidden, InvalidInput
 from akrim.core.http import domain_errors_as_pages
+from akrim.core.parse import iso_date
 from akrim.core.requests import actor_from_request
 from akrim.training import queries as training_queries
 
@@ -420,7 +421,7 @@ def _whole_number(value: str, field: str) -> int | None:
     value = value.strip().replace(" ", "").replace("\u00a0", "")
     if not value:
         return None
-    if not value.isdigit() or len(value) > 12:
+    if not (value.isascii() and value.isdigit()) or len(value) > 12:  # not "²" or "٣"
         raise InvalidInput("%(field)s must be a whole number of kronor.", field=field)
     return int(value)
 
@@ -431,12 +432,7 @@ def _date(value: str, field: str, *, required: bool) -> dt.date | None:
         if required:
             raise InvalidInput("Fill in %(field)s.", field=field)
         return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        raise InvalidInput(
-            "%(field)s must be a date (YYYY-MM-DD), not %(value)s.", field=field, value=value[:20]
-        ) from None
+    return iso_date(value, field)
 
 
 @require_POST
@@ -450,7 +446,7 @@ def finding(request: HttpRequest, control_id: int) -> HttpResponse:
             actor=actor,
             control_id=control_id,
             code=post.get("code", "")[:40],
-            amount_sek=_whole_number(post.get("amount_sek", ""), "amount"),
+            amount_sek=_whole_number(post.get("amount_sek", ""), _("The amount")),
             workplace_id=post.get("workplace_id", "")[:40],
         )
 
@@ -479,15 +475,15 @@ def decision(request: HttpRequest, control_id: int) -> HttpResponse:
     post = request.POST
 
     def change(actor: Actor) -> None:
-        decided_on = _date(post.get("decided_on", ""), "decision date", required=True)
+        decided_on = _date(post.get("decided_on", ""), _("The decision date"), required=True)
         services.record_decision(
             actor=actor,
             control_id=control_id,
             kind=post.get("kind", "")[:30],
             decided_on=decided_on or timezone.localdate(),  # never None: required
-            amount_sek=_whole_number(post.get("amount_sek", ""), "amount"),
+            amount_sek=_whole_number(post.get("amount_sek", ""), _("The amount")),
             status=post.get("status", DecisionStatus.DECIDED)[:20],
-            deadline=_date(post.get("deadline", ""), "deadline", required=False),
+            deadline=_date(post.get("deadline", ""), _("The deadline"), required=False),
             deadline_note=post.get("deadline_note", ""),
             workplace_id=post.get("workplace_id", "")[:40],
         )
