@@ -10,6 +10,7 @@ from django.test import Client
 
 from akrim.controls import services as controls
 from akrim.training import queries, services
+from akrim.training.models import Course
 from tests.controls.conftest import World
 
 
@@ -44,6 +45,17 @@ def test_warning_appears_and_disappears(world: World, client_for: Callable[[str]
     assert 'data-testid="staffing-warnings"' in html
     assert "Every control team includes someone" in html
     assert "skv_analyst" in html
+    # A team member sees that the rule is broken, not who in the centre holds the course.
+    member_view = client_for("skv_inspector").get(f"/en/controls/{control.pk}/")
+    assert member_view.status_code == 200
+    assert 'data-testid="staffing-warnings"' in member_view.content.decode()
+    assert "skv_analyst" not in member_view.content.decode()
+    assert queries.staffing_warnings(control, names=False)[0].who_meets == []
+    # The course is named in the reader's language.
+    course = Course.objects.get(code="trafficking-indicators")
+    swedish = client_for("coordinator").get(f"/sv/controls/{control.pk}/").content.decode()
+    assert course.title_sv in swedish
+    assert course.title_en not in swedish
 
     member = services.enrol(actor=world.actor("skv_inspector"), session_id=session.pk)
     services.record_result(

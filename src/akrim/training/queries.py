@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from akrim.audit.services import record
 from akrim.core.actor import Actor, Role
@@ -192,12 +193,14 @@ class Warning:
     rule: str
     course: str
     who_meets: list[str]  # names of the centre's staff who hold a valid completion
+    named: bool = True  # False: who would meet it is not shown to this reader
 
 
-def staffing_warnings(control: Any) -> list[Warning]:
+def staffing_warnings(control: Any, *, names: bool = True) -> list[Warning]:
     """The centre's staffing rules the control's team breaks, each with who would meet it.
 
     A rule is met when someone on the team holds a valid completion on the control's day.
+    ``names`` False leaves out who would meet it (for readers who cannot change the team).
     """
     day = timezone.localtime(control.starts_at).date()
     team = set(control.team.values_list("user_id", flat=True))
@@ -210,6 +213,10 @@ def staffing_warnings(control: Any) -> list[Warning]:
         )
         if team & holders:
             continue
+        course = rule.course.title_sv if get_language() == "sv" else rule.course.title_en
+        if not names:
+            warnings.append(Warning(rule=rule.name, course=course, who_meets=[], named=False))
+            continue
         people = User.objects.filter(
             Q(pk__in=holders),
             staff__centres=control.centre_id,
@@ -218,7 +225,7 @@ def staffing_warnings(control: Any) -> list[Warning]:
         warnings.append(
             Warning(
                 rule=rule.name,
-                course=rule.course.title_en,
+                course=course,
                 who_meets=[u.get_full_name() or u.username for u in people.distinct()],
             )
         )

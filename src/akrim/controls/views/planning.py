@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from akrim.controls import queries, services
+from akrim.controls import policies, queries, services
 from akrim.controls.models import (
     FINDING_CATALOGUE,
     DecisionKind,
@@ -249,7 +249,12 @@ def _page(
             "where": where,
             "form": request.POST if error else {},
             "today": timezone.localdate(),
-            "staffing_warnings": training_queries.staffing_warnings(control),
+            # who would meet a rule: only for those who can still change the team
+            "staffing_warnings": training_queries.staffing_warnings(
+                control,
+                names=control.status in (Status.DRAFT, Status.PLANNED, Status.PREPARED)
+                and policies.may_coordinate(actor=actor, centre=control.centre.code),
+            ),
         },
         status=error.status if error else 200,
     )
