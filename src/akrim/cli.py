@@ -28,6 +28,9 @@
     akrim partners remind [--today DATE] [--days N]   nightly: e-mail the owners of action
                                              items due within N days or overdue, once a day
     akrim partners figures --year YYYY [--json]      partners' activity per centre
+    akrim nightly [--today DATE] [--skip STEP]   the nightly jobs in one run: retention,
+                                             follow-up tasks, reminders, scoring, audit
+                                             checkpoint and verification (akrim.nightly)
     akrim <django command> ...               e.g. migrate, runserver, check
 
 Exit codes: 0 done, 1 refused or broken (message on stderr), 2 wrong usage.
@@ -60,6 +63,7 @@ OWN_COMMANDS = {
     "survey",
     "partners",
     "portal",
+    "nightly",
 }
 
 
@@ -165,6 +169,9 @@ def _parser() -> argparse.ArgumentParser:
     from akrim.partners.commands import add_arguments as partners_arguments
 
     partners_arguments(sub.add_parser("partners", help="social partners: reminders, figures"))
+    from akrim.nightly import add_arguments as nightly_arguments
+
+    nightly_arguments(sub.add_parser("nightly", help="the nightly jobs in one run"))
     portal = sub.add_parser("portal", help="the public portal's content (akrim.portal)")
     portal.add_argument("action", choices=["seed"], help="seed: load portal/content/*.json")
     return parser
@@ -553,6 +560,12 @@ def cmd_targeting(args: argparse.Namespace) -> int:
     return TARGETING[args.action](args)
 
 
+def _nightly(args: argparse.Namespace) -> int:
+    from akrim.nightly import cmd_nightly
+
+    return cmd_nightly(args)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "controls": cmd_controls,
     "stats": cmd_stats,
@@ -567,6 +580,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "survey": cmd_survey,
     "partners": cmd_partners,
     "portal": cmd_portal,
+    "nightly": _nightly,
 }
 
 
