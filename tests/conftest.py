@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from akrim.core.actor import Actor
 from tests.cast import PASSWORD, Cast, make_cast
@@ -16,6 +17,13 @@ if TYPE_CHECKING:
     from akrim.registry.services import ImportResult
 
 SMALL_WORLD_COMPANIES = 150
+
+# Property tests run without Hypothesis' time limit per example (200 ms): the examples take
+# milliseconds, but on a machine busy with other work (CI runs two workers) one of them can
+# stall past the limit, and Hypothesis then fails the test though nothing is wrong. Loaded
+# here, before the test modules, so their own @settings inherit it.
+hypothesis_settings.register_profile("akrim", deadline=None)
+hypothesis_settings.load_profile("akrim")
 
 
 @pytest.fixture(autouse=True)

@@ -492,7 +492,10 @@ def test_alert_fires_above_the_threshold_of_distinct_persons_a_day(
 def test_alert_counts_each_day_on_its_own(cast: Cast, settings: Any) -> None:
     settings.AKRIM_ALERT_PERSONS_PER_DAY = 3
     police = cast.actor("pol_inspector")
-    yesterday = timezone.now() - dt.timedelta(days=1)
+    # noon of yesterday's date: "now minus 24 hours" is still today on the night summer
+    # time ends (a day of 25 hours)
+    day = timezone.localdate() - dt.timedelta(days=1)
+    yesterday = timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
     with at(yesterday):
         _show_persons(police, 3)
     _show_persons(police, 3, offset=3)

@@ -16,7 +16,7 @@ from akrim.controls.models import Control, Status
 from akrim.core.actor import Actor, Purpose
 from akrim.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from akrim.engines.exchange.schema import TABLES
-from akrim.engines.scoring.indicators import INDICATORS
+from akrim.engines.scoring.indicators import INDICATORS, reference_date_of
 from akrim.organisation.models import Municipality
 from akrim.registry.models import Company, FindingRecord, Person, Workplace
 from akrim.targeting import queries, services
@@ -80,7 +80,9 @@ def test_closed_akrim_controls_and_their_findings_flow_into_the_history(
     quiet = scored.scores.filter(centre="stockholm", controlled_before=False).order_by("rank")
     site = quiet.last()
     assert site is not None
-    day = timezone.localdate() - dt.timedelta(days=30)
+    # a day the extract covers: a run learns from controls up to its reference date (the
+    # end of the latest payroll month), not up to today
+    day = reference_date_of(register_frames(owner="SKV")) - dt.timedelta(days=30)
     control = closed_control(staff.cast, site.workplace_id, day=day, finding="SKV_NO_FTAX")
     # a control that is not closed does not count (yet)
     other = quiet.first()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
 import time
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 from django.core import signing
 from django.test import Client
+from django.utils import timezone
 
 from akrim.tips import guards
 from akrim.tips.models import Tip
@@ -35,6 +37,20 @@ def _cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
         codes, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1, type=Type.ID)
     )
     codes._dummy_hash.cache_clear()
+
+
+@pytest.fixture
+def one_minute(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Move the clock on to one second past the next turn of a minute.
+
+    The throttles count per clock minute (``guards.count``); a test that expects its
+    requests in one window would otherwise cross into the next now and then (a test taking
+    two seconds: once in 30 runs). Moved, it has 59 seconds. Tokens from ``token`` only grow
+    older (by at most a minute), so they stay between the minimum and maximum age."""
+    real_now = timezone.now
+    now = real_now()
+    offset = now.replace(second=1, microsecond=0) + dt.timedelta(minutes=1) - now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + offset)
 
 
 def token(form: str, *, tip: str = "", age: int = 60) -> str:

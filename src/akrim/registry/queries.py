@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from django.db import transaction
-from django.db.models import Count, Max, Min, Model, Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, Model, Prefetch, Q, QuerySet, Sum
 
 from akrim.access.policy import Grant, grants
 from akrim.audit import services as audit
@@ -22,6 +22,7 @@ from akrim.core.text import clean_query, looks_like_key
 from akrim.registry.models import (
     Company,
     ControlRecord,
+    FindingRecord,
     Owned,
     Payroll,
     Permit,
@@ -313,8 +314,12 @@ def get_workplace(*, actor: Actor, workplace_id: str) -> WorkplaceDetail:
         if picked is None:
             raise NotFound()
         workplace, grant = picked
+        # ordered whole: without it PostgreSQL may list a day's controls and a control's
+        # findings in a different order on each visit
+        findings = Prefetch("findings", queryset=FindingRecord.objects.order_by("ordinal", "pk"))
         controls = _section(
-            workplace.controls.prefetch_related("findings").order_by("-date"), actor
+            workplace.controls.prefetch_related(findings).order_by("-date", "control_id", "pk"),
+            actor,
         )
         shown = _shown(grant, WORKPLACE_FIELDS, "workplace_id")
         _audit_read(actor, "workplace", workplace_id, workplace.owner.code, shown, {})
