@@ -838,6 +838,62 @@ def test_files_are_told_by_their_content_not_their_name(
     assert not attachment_dir.exists() or not any(attachment_dir.iterdir())
 
 
+def test_a_pdf_loses_embedded_files_named_scripts_and_chained_actions_from_the_file(
+    world: World, attachment_dir: Path
+) -> None:
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.add_attachment("staff.txt", b"EMBEDDED STAFF LIST")
+    script = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.alert('named script');"),
+        }
+    )
+    names = writer.root_object["/Names"].get_object()
+    assert isinstance(names, DictionaryObject)
+    names[NameObject("/JavaScript")] = DictionaryObject(
+        {NameObject("/Names"): ArrayObject([TextStringObject("x"), writer._add_object(script)])}
+    )
+    # a harmless-looking link whose next action starts a program
+    then = DictionaryObject(
+        {NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("nextprog")}
+    )
+    link = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Link"),
+            NameObject("/Rect"): ArrayObject([NumberObject(n) for n in (0, 0, 50, 50)]),
+            NameObject("/A"): DictionaryObject(
+                {
+                    NameObject("/S"): NameObject("/URI"),
+                    NameObject("/URI"): TextStringObject("https://example.org/"),
+                    NameObject("/Next"): ArrayObject([writer._add_object(then)]),
+                }
+            ),
+        }
+    )
+    writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
+    out = io.BytesIO()
+    writer.write(out)
+    raw = out.getvalue()
+    assert b"EMBEDDED STAFF LIST" in raw
+    assert b"named script" in raw
+    assert b"nextprog" in raw
+
+    row = add(world, prepared(world), raw, name="list.pdf")
+    data = (attachment_dir / row.stored_name).read_bytes()
+    # not only unlinked from the catalogue: gone from the file (an orphan chain too)
+    assert b"EMBEDDED STAFF LIST" not in data
+    assert b"named script" not in data
+    assert b"nextprog" not in data
+    page = PdfReader(io.BytesIO(data)).pages[0]
+    links = page["/Annots"]
+    assert isinstance(links, ArrayObject)
+    assert len(links) == 1  # the link stays, without its actions
+    assert "/A" not in links[0].get_object()
+
+
 def test_an_encrypted_pdf_is_refused(world: World) -> None:
     control = prepared(world)
     with pytest.raises(InvalidInput, match="encrypted"):

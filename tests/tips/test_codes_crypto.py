@@ -130,7 +130,8 @@ def test_matching_digests_use_a_key_of_their_own(settings) -> None:  # type: ign
     value = crypto.digest("5566778899", purpose="org_no")
     assert value == crypto.digest("5566778899", purpose="org_no")
     assert value != crypto.digest("5560000002", purpose="org_no")
-    with_sealing_key = hmac.new(crypto._key(), b"org_no|5560000001", hashlib.sha256)
+    # the same value and purpose, keyed with the sealing key (what the first version did)
+    with_sealing_key = hmac.new(crypto._key(), b"org_no|5566778899", hashlib.sha256)
     assert value != with_sealing_key.hexdigest()
 
 
@@ -155,8 +156,16 @@ def test_the_migration_rekeys_stored_org_number_digests(db: None, client) -> Non
 
     migration = importlib.import_module("akrim.tips.migrations.0002_matching_key")
     send_tip(client, org_no="556677-8899")
-    fresh = Tip.objects.get().org_no_digest
+    tip = Tip.objects.get()
+    fresh = tip.org_no_digest
     assert len(fresh) == 64
-    Tip.objects.update(org_no_digest="stale digest of the first version")
+    # as the first version stored it: sealed with the field name alone (``v1:``)
+    org_no = crypto.unseal(tip.org_no_sealed, field="tips.org_no", owner=tip.lookup_id)
+    nonce = b"\x01" * crypto.NONCE_BYTES
+    legacy = AESGCM(crypto._key()).encrypt(nonce, org_no.encode(), b"tips.org_no")
+    Tip.objects.update(
+        org_no_sealed="v1:" + base64.b64encode(nonce + legacy).decode(),
+        org_no_digest="stale digest of the first version",
+    )
     migration.recompute(apps, None)
     assert Tip.objects.get().org_no_digest == fresh

@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DictionaryObject, NameObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from akrim.audit import services as audit
 from akrim.controls import policies
@@ -682,10 +682,53 @@ def _clean_pdf_page(page: DictionaryObject) -> None:
         if not isinstance(annotation, DictionaryObject):
             continue
         annotation.pop(NameObject("/AA"), None)
-        action = annotation.get("/A")
-        action = action.get_object() if action is not None else None
-        if isinstance(action, DictionaryObject) and action.get("/S") in PDF_ACTION_DROPS:
+        if _runs_code(annotation.get("/A")):
             annotation.pop(NameObject("/A"), None)
+
+
+def _runs_code(action: object) -> bool:
+    """The action, or one it leads on to (``/Next``, one action or a list), is one of
+    ``PDF_ACTION_DROPS``. A chain of more than 100 actions counts as one that does."""
+    pending, seen = [action], 0
+    while pending:
+        item = pending.pop()
+        if isinstance(item, IndirectObject):
+            item = item.get_object()
+        if isinstance(item, ArrayObject):
+            pending.extend(list.__iter__(item))
+        elif isinstance(item, DictionaryObject):
+            seen += 1
+            kind = item.get("/S")
+            kind = kind.get_object() if isinstance(kind, IndirectObject) else kind
+            if kind in PDF_ACTION_DROPS or seen > 100:
+                return True
+            pending.append(item.get("/Next"))
+    return False
+
+
+def _drop_unreferenced(writer: PdfWriter) -> None:
+    """What was dropped is still in the file as unreferenced objects until removed. Keep
+    only the objects reachable from the catalogue (pypdf's own ``remove_unreferenced``
+    keeps anything another object names, even an orphan: an embedded file under its
+    dropped file specification)."""
+    reachable: set[int] = set()
+    pending: list[object] = [writer.root_object.indirect_reference]
+    if writer._info is not None:  # the document information, when it was kept
+        pending.append(writer._info.indirect_reference)
+    while pending:
+        item = pending.pop()
+        if isinstance(item, IndirectObject):
+            if item.idnum in reachable or item.pdf is not writer:
+                continue
+            reachable.add(item.idnum)
+            item = writer._objects[item.idnum - 1]
+        if isinstance(item, DictionaryObject):
+            pending.extend(dict.values(item))
+        elif isinstance(item, ArrayObject):
+            pending.extend(list.__iter__(item))
+    for index in range(len(writer._objects)):
+        if index + 1 not in reachable:
+            writer._objects[index] = None
 
 
 def _clean_pdf(raw: bytes) -> CleanFile:
@@ -707,14 +750,13 @@ def _clean_pdf(raw: bytes) -> CleanFile:
             root.pop(NameObject(key), None)
         for page in writer.pages:
             _clean_pdf_page(page)
-        # What was dropped is still in the file as unreferenced objects until removed.
-        writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
         names = root.get("/Names")
         if names is not None:
             names_dict = names.get_object()
             if isinstance(names_dict, DictionaryObject):
                 for key in PDF_NAME_DROPS:
                     names_dict.pop(NameObject(key), None)
+        _drop_unreferenced(writer)
         out = io.BytesIO()
         writer.write(out)
         data = out.getvalue()
