@@ -57,6 +57,34 @@ def test_the_referrals_text_is_encrypted_at_rest(cast: Cast, partners: Partners)
     stored = Referral.objects.get(pk=referral.pk)
     assert "car wash" not in stored.summary
     assert stored.summary_text == "Workers at a car wash sleep on site."
+    assert stored.summary.startswith("v2:")
+
+
+def test_first_version_summaries_are_bound_to_their_forum(cast: Cast, partners: Partners) -> None:
+    import base64
+    import importlib
+    import os
+
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from django.apps import apps
+
+    from akrim.tips import crypto
+
+    migration = importlib.import_module("akrim.partners.migrations.0004_bind_referral_summaries")
+    referral = _referral(cast.actor("coordinator"), partners.stockholm.pk, partners.union.pk)
+    nonce = os.urandom(crypto.NONCE_BYTES)
+    text = b"Workers at a car wash sleep on site."
+    first = AESGCM(crypto._key()).encrypt(nonce, text, migration.FIELD.encode())
+    Referral.objects.filter(pk=referral.pk).update(
+        summary="v1:" + base64.b64encode(nonce + first).decode()
+    )
+    migration.bind(apps, None)
+    stored = Referral.objects.get(pk=referral.pk)
+    assert stored.summary.startswith("v2:")
+    assert stored.summary_text == text.decode()
+    with pytest.raises(InvalidTag):  # bound to this forum: not readable as another's
+        crypto.unseal(stored.summary, field=migration.FIELD, owner=f"forum:{partners.national.pk}")
 
 
 def test_an_owner_who_works_elsewhere_sees_and_closes_their_item(

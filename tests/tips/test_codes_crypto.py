@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import math
+import os
 
 import pytest
 from cryptography.exceptions import InvalidTag
@@ -95,8 +96,10 @@ def test_a_sealed_value_does_not_open_in_another_field_or_tip_or_when_changed(se
         crypto.unseal(sealed, field="tips.contact", owner="TIPA")
     with pytest.raises(InvalidTag):  # copied onto another tip's row
         crypto.unseal(sealed, field="tips.what", owner="TIPB")
-    with pytest.raises(InvalidTag):  # nor passed off as a value sealed before tips were bound
+    with pytest.raises(ValueError, match="unknown"):  # nor passed off as a first-version one
         crypto.unseal("v1:" + sealed[3:], field="tips.what", owner="TIPA")
+    with pytest.raises(InvalidTag):  # not even by the migration's reader
+        crypto.reseal_first_version("v1:" + sealed[3:], field="tips.what", owner="TIPB")
     raw = bytearray(base64.b64decode(sealed[3:]))
     raw[-1] ^= 1
     with pytest.raises(InvalidTag):
@@ -112,15 +115,27 @@ def test_a_sealed_value_does_not_open_in_another_field_or_tip_or_when_changed(se
         crypto.seal("x", field="a|b", owner="o")
 
 
-def test_values_sealed_by_the_first_version_still_open(settings) -> None:  # type: ignore[no-untyped-def]
-    # The first version bound a value to its field name only.
-    nonce = b"\x00" * crypto.NONCE_BYTES
-    legacy = AESGCM(crypto._key()).encrypt(nonce, b"old text", b"tips.what")
-    stored = "v1:" + base64.b64encode(nonce + legacy).decode()
-    assert crypto.unseal(stored, field="tips.what", owner="ANY") == "old text"
+def _first_version(text: str, field: str) -> str:
+    """``text`` as the first version sealed it: the field name alone as associated data."""
+    nonce = os.urandom(crypto.NONCE_BYTES)
+    sealed = AESGCM(crypto._key()).encrypt(nonce, text.encode(), field.encode())
+    return "v1:" + base64.b64encode(nonce + sealed).decode()
+
+
+def test_values_of_the_first_version_open_only_for_the_migration(settings) -> None:  # type: ignore[no-untyped-def]
+    stored = _first_version("old text", "tips.what")
+    with pytest.raises(ValueError, match="unknown sealed format"):  # no silent fallback
+        crypto.unseal(stored, field="tips.what", owner="ANY")
+    raw = base64.b64decode(stored[3:])
     with pytest.raises(InvalidTag):
-        crypto.unseal(stored, field="tips.contact", owner="ANY")
-    assert crypto.open_bytes(nonce + legacy, field="tips.what", owner="ANY") == b"old text"
+        crypto.open_bytes(raw, field="tips.what", owner="ANY")
+    assert crypto.open_first_version(raw, field="tips.what") == b"old text"
+    bound = crypto.reseal_first_version(stored, field="tips.what", owner="TIPA")
+    assert bound.startswith("v2:")
+    assert crypto.unseal(bound, field="tips.what", owner="TIPA") == "old text"
+    with pytest.raises(InvalidTag):
+        crypto.unseal(bound, field="tips.what", owner="TIPB")
+    assert crypto.reseal_first_version(bound, field="tips.what", owner="TIPA") == bound
 
 
 def test_matching_digests_use_a_key_of_their_own(settings) -> None:  # type: ignore[no-untyped-def]
@@ -149,23 +164,61 @@ def test_the_key_comes_from_the_setting_when_given(settings) -> None:  # type: i
         crypto.seal("x", field="f", owner="o")
 
 
-def test_the_migration_rekeys_stored_org_number_digests(db: None, client) -> None:  # type: ignore[no-untyped-def]
+def test_the_migration_binds_first_version_values_and_rekeys_digests(db: None, client) -> None:  # type: ignore[no-untyped-def]
     import importlib
 
     from django.apps import apps
 
-    migration = importlib.import_module("akrim.tips.migrations.0002_matching_key")
-    send_tip(client, org_no="556677-8899")
+    from akrim.tips.models import TipAttachment
+
+    migration = importlib.import_module("akrim.tips.migrations.0002_bound_values_and_matching_key")
+    send_tip(client, org_no="556677-8899", what="Passports kept in the office safe")
     tip = Tip.objects.get()
     fresh = tip.org_no_digest
     assert len(fresh) == 64
-    # as the first version stored it: sealed with the field name alone (``v1:``)
-    org_no = crypto.unseal(tip.org_no_sealed, field="tips.org_no", owner=tip.lookup_id)
-    nonce = b"\x01" * crypto.NONCE_BYTES
-    legacy = AESGCM(crypto._key()).encrypt(nonce, org_no.encode(), b"tips.org_no")
+    texts = {
+        name: crypto.unseal(
+            getattr(tip, f"{name}_sealed"), field=f"tips.{name}", owner=tip.lookup_id
+        )
+        for name in migration.TEXTS
+    }
+    # everything as the first version stored it: bound to the field name alone
     Tip.objects.update(
-        org_no_sealed="v1:" + base64.b64encode(nonce + legacy).decode(),
+        **{f"{n}_sealed": _first_version(t, f"tips.{n}") if t else "" for n, t in texts.items()},
         org_no_digest="stale digest of the first version",
     )
-    migration.recompute(apps, None)
-    assert Tip.objects.get().org_no_digest == fresh
+    message = Message.objects.create(
+        tip=tip,
+        direction="in",
+        body_sealed=_first_version("They moved", "tips.message"),
+        created_at=tip.received_at,
+    )
+    nonce = os.urandom(crypto.NONCE_BYTES)
+    photo = nonce + AESGCM(crypto._key()).encrypt(nonce, b"\xff\xd8photo", b"tips.attachment")
+    attachment = TipAttachment.objects.create(
+        tip=tip,
+        content_type="image/jpeg",
+        extension=".jpg",
+        size=7,
+        data=photo,
+        created_at=tip.received_at,
+    )
+    migration.reseal_and_rekey(apps, None)
+    migration.reseal_and_rekey(apps, None)  # re-runnable: bound values stay as they are
+    tip.refresh_from_db()
+    assert tip.org_no_digest == fresh
+    for name, text in texts.items():
+        sealed = getattr(tip, f"{name}_sealed")
+        assert sealed == "" if not text else sealed.startswith("v2:")
+        assert crypto.unseal(sealed, field=f"tips.{name}", owner=tip.lookup_id) == text
+    message.refresh_from_db()
+    assert crypto.unseal(message.body_sealed, field="tips.message", owner=tip.lookup_id) == (
+        "They moved"
+    )
+    attachment.refresh_from_db()
+    stored = bytes(attachment.data)
+    assert crypto.open_bytes(stored, field="tips.attachment", owner=tip.lookup_id) == (
+        b"\xff\xd8photo"
+    )
+    with pytest.raises(InvalidTag):  # no longer opens under the field name alone
+        crypto.open_first_version(stored, field="tips.attachment")

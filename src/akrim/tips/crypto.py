@@ -6,7 +6,10 @@ its own key (settings). Each value is sealed with a fresh 96-bit nonce and, as a
 data, the name of its field and the record it belongs to (``owner``: a tip's lookup id), so
 a ciphertext moved to another field or to another tip does not open.
 Stored form: ``v2:`` + base64(nonce + ciphertext + tag). Values sealed by the first version
-(``v1:``, the field name alone as associated data) are still read.
+(``v1:``, the field name alone as associated data) are sealed again, bound to their tip, by
+the migration ``tips 0002`` (and ``partners 0004``); after it nothing opens them
+(``open_first_version`` is for those migrations alone), so no value falls back to the
+weaker binding.
 
 Matching without decrypting (``digest``) uses its own key, derived from the sealing key with
 HKDF, so the sealing key is never used for two purposes.
@@ -19,7 +22,6 @@ import hashlib
 import hmac
 import os
 
-from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -71,14 +73,16 @@ def seal_bytes(data: bytes, *, field: str, owner: str) -> bytes:
 
 def open_bytes(sealed: bytes, *, field: str, owner: str) -> bytes:
     """Raises ``cryptography.exceptions.InvalidTag`` when the ciphertext was changed or
-    belongs to another field or record. A value sealed before records were bound (field
-    name alone) still opens; one sealed for a record never opens without that record."""
+    belongs to another field or record."""
     cipher = AESGCM(_key())
-    nonce, body = sealed[:NONCE_BYTES], sealed[NONCE_BYTES:]
-    try:
-        return cipher.decrypt(nonce, body, _associated(field, owner))
-    except InvalidTag:
-        return cipher.decrypt(nonce, body, field.encode())
+    return cipher.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], _associated(field, owner))
+
+
+def open_first_version(sealed: bytes, *, field: str) -> bytes:
+    """A value as the first version sealed it (the field name alone as associated data).
+    Only for the migrations that seal such values again, bound to their record."""
+    cipher = AESGCM(_key())
+    return cipher.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], field.encode())
 
 
 def seal(text: str, *, field: str, owner: str) -> str:
@@ -92,16 +96,18 @@ def seal(text: str, *, field: str, owner: str) -> str:
 def unseal(sealed: str, *, field: str, owner: str) -> str:
     if not sealed:
         return ""
-    cipher = AESGCM(_key())
-    if sealed.startswith(VERSION):
-        raw = base64.b64decode(sealed[len(VERSION) :])
-        associated = _associated(field, owner)
-    elif sealed.startswith(LEGACY_VERSION):
-        raw = base64.b64decode(sealed[len(LEGACY_VERSION) :])
-        associated = field.encode()
-    else:
+    if not sealed.startswith(VERSION):
         raise ValueError("unknown sealed format")
-    return cipher.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], associated).decode()
+    return open_bytes(base64.b64decode(sealed[len(VERSION) :]), field=field, owner=owner).decode()
+
+
+def reseal_first_version(sealed: str, *, field: str, owner: str) -> str:
+    """A ``v1:`` value sealed again as ``v2:``, bound to ``owner``; any other value as it
+    is. For the migrations."""
+    if not sealed.startswith(LEGACY_VERSION):
+        return sealed
+    raw = base64.b64decode(sealed[len(LEGACY_VERSION) :])
+    return seal(open_first_version(raw, field=field).decode(), field=field, owner=owner)
 
 
 def digest(value: str, *, purpose: str) -> str:
