@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from akrim.core.actor import Actor
 from akrim.methods.models import Adoption, Method, MethodStatus
@@ -48,3 +51,18 @@ def test_the_demo_handbook_is_seeded_once() -> None:
     assert not Adoption.objects.filter(
         method=methods["Interviewing a worker through an interpreter"]
     ).exists()
+    # A handbook with a history: established before the adoptions were recorded, so a
+    # report for a past period finds the methods as they were then.
+    now = timezone.now()
+    for method in Method.objects.filter(status=MethodStatus.ESTABLISHED):
+        assert method.tested_at is not None
+        assert method.established_at is not None
+        assert method.created_at < method.tested_at < method.established_at < now
+        recorded = [a.recorded_at for a in Adoption.objects.filter(method=method)]
+        assert all(method.established_at < moment for moment in recorded)
+    a_year_ago = now - dt.timedelta(days=365)
+    assert plan.status_at(now) == MethodStatus.ESTABLISHED
+    assert Method.objects.get(pk=plan.pk).status_at(a_year_ago) == MethodStatus.ESTABLISHED
+    interpreter = Method.objects.get(title="Interviewing a worker through an interpreter")
+    assert interpreter.status_at(a_year_ago) == MethodStatus.TESTED
+    assert interpreter.status_at(interpreter.created_at) == MethodStatus.DRAFT

@@ -11,7 +11,7 @@ from django.utils import timezone
 from akrim.controls.models import Checklist
 from akrim.core.actor import Actor
 from akrim.methods import services
-from akrim.methods.models import AdoptionStatus, Method, MethodStatus
+from akrim.methods.models import Adoption, AdoptionStatus, Method, MethodStatus, MethodVersion
 from akrim.organisation.queries import actor_for_user
 
 PLAN = """Purpose: a joint control where every agency knows its part before the day.
@@ -160,14 +160,38 @@ def seed_demo_methods(*, coordinator: str = "samordnare.av", admin: str = "admin
         for to in (MethodStatus.TESTED, MethodStatus.ESTABLISHED):
             if MethodStatus.values.index(to) <= MethodStatus.values.index(status):
                 services.move_method_status(actor=writer, method_id=method.pk, to=to)
+        _backdate(method.pk, today)
         for code, state, months, evidence in ADOPTION.get(title, []):
-            services.record_adoption(
+            since = today - dt.timedelta(days=30 * months)
+            adoption = services.record_adoption(
                 actor=administrator,
                 method_id=method.pk,
                 agency=code,
                 status=state,
-                since=today - dt.timedelta(days=30 * months),
+                since=since,
                 evidence=evidence,
             )
+            Adoption.objects.filter(pk=adoption.pk).update(recorded_at=_at(since))
         added += 1
     return added
+
+
+def _at(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+
+
+def _backdate(method_id: int, today: dt.date) -> None:
+    """A demo handbook with a history: written two years ago, tested and established
+    before the agencies' adoption records (at most a year old), so reports for earlier
+    periods show the methods as they were then."""
+    method = Method.objects.get(pk=method_id)
+    moments = {
+        "created_at": _at(today - dt.timedelta(days=730)),
+        "tested_at": _at(today - dt.timedelta(days=540)) if method.tested_at else None,
+        "established_at": _at(today - dt.timedelta(days=420)) if method.established_at else None,
+    }
+    last = moments["established_at"] or moments["tested_at"] or moments["created_at"]
+    Method.objects.filter(pk=method_id).update(status_changed_at=last, **moments)
+    MethodVersion.objects.filter(method_id=method_id, number=1).update(
+        created_at=moments["created_at"]
+    )
