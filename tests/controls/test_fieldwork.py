@@ -874,9 +874,35 @@ def test_a_pdf_loses_embedded_files_named_scripts_and_chained_actions_from_the_f
         }
     )
     writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
+    # an interactive form: an XFA packet and a field that runs script when typed in
+    xfa = StreamObject()
+    xfa.set_data(b"<xdp><script>XFA FORM SCRIPT</script></xdp>")
+    field = DictionaryObject(
+        {
+            NameObject("/T"): TextStringObject("amount"),
+            NameObject("/AA"): DictionaryObject(
+                {
+                    NameObject("/K"): DictionaryObject(
+                        {
+                            NameObject("/S"): NameObject("/JavaScript"),
+                            NameObject("/JS"): TextStringObject("field keystroke script"),
+                        }
+                    )
+                }
+            ),
+        }
+    )
+    writer.root_object[NameObject("/AcroForm")] = DictionaryObject(
+        {
+            NameObject("/Fields"): ArrayObject([writer._add_object(field)]),
+            NameObject("/XFA"): writer._add_object(xfa),
+        }
+    )
     out = io.BytesIO()
     writer.write(out)
     raw = out.getvalue()
+    assert b"XFA FORM SCRIPT" in raw
+    assert b"field keystroke script" in raw
     assert b"EMBEDDED STAFF LIST" in raw
     assert b"named script" in raw
     assert b"nextprog" in raw
@@ -887,6 +913,8 @@ def test_a_pdf_loses_embedded_files_named_scripts_and_chained_actions_from_the_f
     assert b"EMBEDDED STAFF LIST" not in data
     assert b"named script" not in data
     assert b"nextprog" not in data
+    assert b"XFA FORM SCRIPT" not in data
+    assert b"field keystroke script" not in data
     page = PdfReader(io.BytesIO(data)).pages[0]
     links = page["/Annots"]
     assert isinstance(links, ArrayObject)

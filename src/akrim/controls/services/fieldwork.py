@@ -664,7 +664,9 @@ def _target_mode(image: Image.Image, image_format: str) -> str:
 
 
 # Entries of a PDF's catalogue that run code or carry metadata or hidden files.
-PDF_ROOT_DROPS = ("/OpenAction", "/AA", "/Metadata", "/PieceInfo")
+# The interactive form goes too (its XFA scripts, its fields' actions); filled-in values
+# still show, drawn by the widgets' appearance streams on the pages.
+PDF_ROOT_DROPS = ("/OpenAction", "/AA", "/Metadata", "/PieceInfo", "/AcroForm")
 PDF_NAME_DROPS = ("/JavaScript", "/EmbeddedFiles")
 # The same on each page (a page can carry its own XMP packet and actions).
 PDF_PAGE_DROPS = ("/AA", "/Metadata", "/PieceInfo")
@@ -734,8 +736,8 @@ def _drop_unreferenced(writer: PdfWriter) -> None:
 def _clean_pdf(raw: bytes) -> CleanFile:
     """Refuse encrypted and unreadable PDFs; write the pages again without the document
     information (author, producer, dates), the document's and the pages' XMP metadata,
-    scripts run on opening or from links, and embedded files. Page content (text and
-    images) is kept as it is."""
+    scripts run on opening, from links or from form fields, and embedded files. Page
+    content (text and images) is kept as it is."""
     try:
         reader = PdfReader(io.BytesIO(raw), strict=False)
         if reader.is_encrypted:
