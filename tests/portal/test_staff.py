@@ -84,6 +84,24 @@ def test_the_matrix_shows_every_page_and_language(
     for slug in Page.objects.values_list("slug", flat=True):
         assert f"/en/portal/pages/{slug}/ar/" in html
     assert html.count("Awaiting review") == Page.objects.count() * 14
+    # one column per portal language, each headed by its code and named in itself, the
+    # interface texts of each language linked (base.html's own "languages" did not leak in)
+    from akrim.core.i18n import portal_languages
+
+    header = html.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    assert header.count('<th scope="col">') == 2 + len(portal_languages())
+    for code, names in portal_languages().items():
+        assert f'title="{names[1]}" lang="{code}">{code}</abbr>' in header
+        assert f'href="/en/portal/texts/{code}/"' in html
+    assert "bidi" not in html
+    # pages by their title, not their slug
+    housing = PageVersion.objects.filter(page__slug="housing", language="en").first()
+    assert housing is not None
+    assert f"{housing.title} <small>" in html
+    swedish = client_for("skv_communicator").get("/sv/portal/").content.decode()
+    title_sv = PageVersion.objects.filter(page__slug="housing", language="sv").first()
+    assert title_sv is not None
+    assert f"{title_sv.title} <small>" in swedish
 
 
 def test_a_communicator_edits_and_another_reviews(
@@ -255,7 +273,13 @@ def test_a_campaign_page_is_created(
     seeded: SeedResult, communicators: Cast, client_for: ClientFor, client: Client
 ) -> None:
     editor = client_for("skv_communicator")
-    assert editor.get(NEW).status_code == 200
+    form = editor.get(NEW)
+    assert form.status_code == 200
+    from akrim.core.i18n import portal_languages
+
+    page = form.content.decode()
+    select = page.split('id="language" name="language"', 1)[1].split("</select>", 1)[0]
+    assert select.count("<option ") == len(portal_languages())  # every language to choose
     data = {**GOOD, "slug": "campaign-cleaning-2026", "language": "sv", "status": "awaiting_review"}
     response = editor.post(NEW, data)
     assert response.status_code == 302

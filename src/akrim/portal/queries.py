@@ -138,6 +138,15 @@ class Row:
     cells: list[Cell]
     visits: int  # public views in the last VISIT_DAYS days, all languages
 
+    def title(self, language: str) -> str:
+        """The page's title in ``language`` (else Swedish, else its slug)."""
+        versions = {cell.language: cell.published or cell.newest for cell in self.cells}
+        for code in (language, "sv"):
+            version = versions.get(code)
+            if version is not None:
+                return version.title
+        return self.page.slug
+
 
 VISIT_DAYS = 30
 

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from akrim.core.errors import Conflict, InvalidInput
@@ -31,8 +32,12 @@ def index(request: HttpRequest) -> HttpResponse:
         request,
         "portal/index.html",
         {
-            "rows": queries.content_matrix(actor=actor),
-            "languages": portal_languages(),
+            # not "languages": base.html's language switcher uses that name
+            "rows": [
+                (row, row.title(get_language() or "sv"))
+                for row in queries.content_matrix(actor=actor)
+            ],
+            "portal_langs": portal_languages(),
             "may_edit": may_edit(actor),
         },
     )
@@ -153,7 +158,7 @@ def create_campaign(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "error": error,
-            "languages": portal_languages(),
+            "portal_langs": portal_languages(),
             "statuses": services.EDITABLE_STATUSES,
         },
         status=status,
