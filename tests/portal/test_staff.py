@@ -277,8 +277,8 @@ def test_a_campaign_page_is_created(
     assert form.status_code == 200
     from akrim.core.i18n import portal_languages
 
-    page = form.content.decode()
-    select = page.split('id="language" name="language"', 1)[1].split("</select>", 1)[0]
+    shown = form.content.decode()
+    select = shown.split('id="language" name="language"', 1)[1].split("</select>", 1)[0]
     assert select.count("<option ") == len(portal_languages())  # every language to choose
     data = {**GOOD, "slug": "campaign-cleaning-2026", "language": "sv", "status": "awaiting_review"}
     response = editor.post(NEW, data)
