@@ -98,9 +98,19 @@ def test_demo_setup_is_complete_and_rerunnable(
         assert User.objects.get(username=username).check_password(password)
     companies = Company.objects.count()
     assert companies > 0
+    # the selection lists and the training pages have something to show
+    from akrim.targeting.models import ScoringRun, WorkplaceScore
+    from akrim.training.models import Enrolment, Session, StaffingRule
+
+    assert ScoringRun.objects.filter(status="done").count() == 1
+    assert WorkplaceScore.objects.exists()
+    assert Session.objects.count() == 4
+    assert Enrolment.objects.exclude(completed_on=None).count() == 6
+    assert StaffingRule.objects.filter(centre__code="stockholm").count() == 1
     setup_demo(companies=60, progress=lambda stage, done, total: None)
     assert Company.objects.count() == companies
     assert ImportBatch.objects.count() == 1
+    assert (ScoringRun.objects.count(), Session.objects.count()) == (1, 4)  # re-runnable
 
 
 def test_demo_setup_seeds_tips_visits_and_a_tip_whose_code_reads_the_reply(
@@ -125,7 +135,7 @@ def test_demo_setup_seeds_tips_visits_and_a_tip_whose_code_reads_the_reply(
     assert Message.objects.count() == 1
     page = client.post("/pl/tip/status/", {"code": found.group(1), "token": token("status")})
     assert page.status_code == 200
-    assert "Thank you. We have received your tip" in page.content.decode()
+    assert "Otrzymaliśmy Twoje zgłoszenie" in page.content.decode()  # in Polish
     setup_demo(companies=60, progress=lambda stage, done, total: None)
     assert (Tip.objects.count(), PageVisit.objects.count()) == (tips, visits)
     assert "receipt code" not in capsys.readouterr().out  # shown once, when it was made

@@ -59,6 +59,9 @@ def setup_demo(*, companies: int, progress: Callable[[str, int, int], None]) -> 
     from akrim.portal.services import seed_content
     from akrim.registry.models import ImportBatch
     from akrim.registry.services import import_registers
+    from akrim.targeting.models import ScoringRun
+    from akrim.targeting.services import run_scoring, scored_owners
+    from akrim.training.demo import seed_demo_training
 
     call_command("migrate", interactive=False, verbosity=0)
     actor = Actor.system(agency=DEMO_OWNER)
@@ -88,6 +91,10 @@ def setup_demo(*, companies: int, progress: Callable[[str, int, int], None]) -> 
     seed_content(actor=actor)
     setup_demo_campaign()  # after the portal content: it links the campaign's page
     tips = seed_demo_tips()
+    seed_demo_training(today=timezone.localdate())
+    if not ScoringRun.objects.exists():  # the selection lists have something to show
+        for owner in scored_owners():
+            run_scoring(actor=Actor.system(), owner=owner, progress=progress)
     print_logins(password)
     if tips.receipt_code:
         print(f"A demo tip (in Polish, answered): receipt code {tips.receipt_code}")

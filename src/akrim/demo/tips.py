@@ -190,6 +190,7 @@ def _answered_tip(reply_as: str) -> str:
         reply(
             actor=actor_for_user(user),
             tip_id=tip.pk,
-            body="Thank you. We have received your tip and will look into the workplace.",
+            # answered in the sender's language (staff write through an interpreter)
+            body="Dziękujemy. Otrzymaliśmy Twoje zgłoszenie i sprawdzimy to miejsce pracy.",
         )
     return code.grouped
