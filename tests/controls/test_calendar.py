@@ -330,3 +330,16 @@ def test_dates_are_swedish_days(world: World, client_for: ClientFor) -> None:
     html = page(client_for("coordinator"), date="2025-05-08")
     assert control_links(cell(html, "2025-05-08")) == [control.pk]
     assert control_links(cell(html, "2025-05-07")) == []
+
+
+def test_the_calendar_is_in_the_menu_only_for_staff_of_a_centre(
+    world: World, client_for: ClientFor
+) -> None:
+    link = 'href="/en/controls/calendar/"'
+    assert link in client_for("coordinator").get("/en/home/").content.decode()
+    national = client_for("national_reader")  # every centre's calendar
+    assert link in national.get("/en/home/").content.decode()
+    assert national.get("/en/controls/calendar/").status_code == 200
+    auditor = client_for("skv_auditor")  # no centre, not national: no calendar
+    assert link not in auditor.get("/en/home/").content.decode()
+    assert auditor.get("/en/controls/calendar/").status_code == 404  # what the link led to

@@ -27,3 +27,9 @@ def test_the_record_a_lesson_link_appears_after_the_day(
     page = client.get(f"/en/controls/{control.pk}/").content.decode()
     assert link in page
     assert client.get(link).status_code == 200  # the team member may record one
+    # someone who reads the control but is not in its team gets no link that would refuse
+    reader = client_for("skv_analyst")
+    seen = reader.get(f"/en/controls/{control.pk}/")
+    assert seen.status_code == 200
+    assert link not in seen.content.decode()
+    assert reader.get(link).status_code == 404

@@ -375,6 +375,11 @@ def test_the_detail_page_links_to_planning_a_control_with_workplace_and_tip(
     form = plan.content.decode()
     assert f'name="tips" value="TIP-{stockholm_tip.pk}"' in form  # the form starts with the tip
     assert site.workplace_id in form
+    # an inspector handles the tip but cannot plan: no link that would only refuse
+    inspector = client_for("skv_inspector").get(f"/en/tips/{stockholm_tip.pk}/")
+    assert inspector.status_code == 200
+    assert 'data-testid="plan-control"' not in inspector.content.decode()
+    assert 'data-testid="plan-control"' in html
 
 
 def test_a_control_that_names_the_tip_is_recorded_and_counted(

@@ -34,6 +34,7 @@ from akrim.core.errors import Conflict, DomainError, Forbidden, InvalidInput
 from akrim.core.http import domain_errors_as_pages
 from akrim.core.parse import iso_date
 from akrim.core.requests import actor_from_request
+from akrim.methods.policies import may_record_lesson
 from akrim.training import queries as training_queries
 
 MOVE_LABELS = {
@@ -238,7 +239,8 @@ def _page(
             "before_day": control.status in (Status.DRAFT, Status.PLANNED, Status.PREPARED),
             "after_day": control.status in (Status.CARRIED_OUT, Status.IN_FOLLOW_UP),
             "lessons_open": control.status
-            in (Status.CARRIED_OUT, Status.IN_FOLLOW_UP, Status.CLOSED),
+            in (Status.CARRIED_OUT, Status.IN_FOLLOW_UP, Status.CLOSED)
+            and may_record_lesson(actor, control),
             "categories": queries.checkable_categories(),
             "own_findings": sorted(
                 code for code, agency in FINDING_CATALOGUE.items() if agency == actor.agency
