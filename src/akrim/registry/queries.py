@@ -300,6 +300,15 @@ def _employers(person: Person, actor: Actor) -> list[EmployerSummary] | None:
     return result if result else None
 
 
+def openable_workplaces(*, actor: Actor, workplace_ids: list[str]) -> set[str]:
+    """Of these workplace ids, those whose record ``get_workplace`` would show the actor
+    (no read of the record's content, so nothing to audit): pages link only to those."""
+    rows = scoped(
+        Workplace.objects.filter(workplace_id__in=workplace_ids[:200]), actor=actor
+    ).select_related("owner")
+    return {row.workplace_id for row in rows if grant_for(row, actor=actor) is not None}
+
+
 def get_workplace(*, actor: Actor, workplace_id: str) -> WorkplaceDetail:
     """One workplace with its company and earlier controls. Audited read.
 

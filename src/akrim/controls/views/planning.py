@@ -35,6 +35,7 @@ from akrim.core.http import domain_errors_as_pages
 from akrim.core.parse import iso_date
 from akrim.core.requests import actor_from_request
 from akrim.methods.policies import may_record_lesson
+from akrim.registry import queries as registry_queries
 from akrim.training import queries as training_queries
 
 MOVE_LABELS = {
@@ -252,6 +253,9 @@ def _page(
             "form": request.POST if error else {},
             "today": timezone.localdate(),
             # who would meet a rule: only for those who can still change the team
+            "openable": registry_queries.openable_workplaces(
+                actor=actor, workplace_ids=[w.workplace_id for w in control.workplaces.all()]
+            ),
             "staffing_warnings": training_queries.staffing_warnings(
                 control,
                 names=control.status in (Status.DRAFT, Status.PLANNED, Status.PREPARED)
