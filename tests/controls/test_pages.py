@@ -185,6 +185,11 @@ def test_follow_up_forms_record_findings_decisions_and_close_the_control(
     skv = client_for("skv_inspector")
     base = f"/en/controls/{control.pk}"
     assert skv.post(f"{base}/findings/", {"code": "SKV_LEDGER_MISSING"}).status_code == 302
+    shown = skv.get(f"{base}/").content.decode()
+    assert "No staff ledger kept <small>(SKV_LEDGER_MISSING)</small>" in shown  # in words
+    assert ">No F-tax approval (SKV_NO_FTAX)</option>" in shown  # the form's choices too
+    swedish = skv.get(f"/sv/controls/{control.pk}/").content.decode()
+    assert "No staff ledger kept" not in swedish  # (Swedish once translated)
     bad_amount = skv.post(f"{base}/findings/", {"code": "SKV_NO_FTAX", "amount_sek": "12abc"})
     assert bad_amount.status_code == 400
     assert b"amount must be a whole number" in bad_amount.content

@@ -56,6 +56,22 @@ def test_pages_for_the_centres_staff(
     assert "certificate.pdf" in client.get("/en/training/mine/").content.decode()
 
 
+def test_national_readers_choose_the_centre_of_the_coverage(
+    client_for: Callable[[str], Client], completed: Enrolment
+) -> None:
+    national = client_for("national_reader")  # no centre of its own
+    first = national.get("/en/training/coverage/")
+    assert first.status_code == 200  # the first centre by name, not "no such centre"
+    html = first.content.decode()
+    assert 'id="coverage-centre"' in html
+    assert html.count("<option ") >= 7  # every centre to choose among
+    stockholm = national.get("/en/training/coverage/?centre=stockholm").content.decode()
+    assert '<option value="stockholm" selected>' in stockholm
+    assert 'data-testid="coverage"' in stockholm
+    own = client_for("skv_inspector").get("/en/training/coverage/").content.decode()
+    assert 'id="coverage-centre"' not in own  # one centre: nothing to choose
+
+
 def test_other_centre_sees_no_session_and_no_coverage(
     client_for: Callable[[str], Client], session: Session
 ) -> None:

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from akrim.core.actor import purpose_label
+
 GENESIS = "0" * 64
 CHECKPOINT_FORMAT = "akrim-audit-checkpoint/1"
 
@@ -47,6 +49,11 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.username} {self.action} {self.object_type}:{self.object_id}"
+
+    @property
+    def purpose_label(self) -> str:
+        """The purpose in the active language (the code when it is not a known purpose)."""
+        return purpose_label(self.purpose)
 
     def payload(self) -> dict[str, Any]:
         """The fields covered by the hash, in a canonical form."""

@@ -19,7 +19,7 @@ from django.utils import timezone
 from akrim.audit import services as audit
 from akrim.audit.models import AuditEntry, AuditSubject, LogCheck
 from akrim.audit.policies import about_agency, auditor_agency
-from akrim.core.actor import Actor, Purpose
+from akrim.core.actor import Actor, Purpose, purpose_label
 from akrim.core.errors import InvalidInput, NotFound
 from akrim.core.text import looks_like_key
 
@@ -112,6 +112,10 @@ class PersonAccess:
     object_type: str
     object_id: str
     break_glass: bool
+
+    @property
+    def purpose_label(self) -> str:
+        return purpose_label(self.purpose)
 
     @classmethod
     def of(cls, entry: AuditEntry) -> PersonAccess:

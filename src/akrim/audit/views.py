@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from akrim.audit import queries, services
 from akrim.audit.forms import LogCheckForm, SignOffForm
 from akrim.audit.queries import EntryFilters, PersonAccess
-from akrim.core.actor import Purpose
+from akrim.core.actor import Purpose, purpose_label
 from akrim.core.errors import InvalidInput, NotFound
 from akrim.core.http import domain_errors_as_pages
 from akrim.core.requests import actor_from_request
@@ -44,7 +44,7 @@ def log(request: HttpRequest) -> HttpResponse:
         {
             "entries": entries,
             "filters": filters,
-            "purpose_choices": [purpose.value for purpose in Purpose],
+            "purpose_choices": [(purpose.value, purpose_label(purpose)) for purpose in Purpose],
             "alerts": alerts,
             "threshold": queries.alert_threshold(),
             "alert_days": queries.ALERT_DAYS,

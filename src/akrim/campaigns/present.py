@@ -9,8 +9,15 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from akrim.campaigns.evaluation import CAMPAIGN, COMPARISON, Item, SurveyResult
+from akrim.core.i18n import portal_languages
 from akrim.engines.surveys import Estimate
 from akrim.reporting.charts import bar_chart
+
+
+def language_label(code: str) -> str:
+    """A portal language by its name in itself ("Polski", "العربية"); other codes as they are."""
+    names = portal_languages().get(code)
+    return names[1] if names else code
 
 
 def number(value: float | None, share: bool, signed: bool = False) -> str:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from akrim.campaigns.evaluation import Evaluation, evaluate
-from akrim.campaigns.present import survey_views
+from akrim.campaigns.present import language_label, survey_views
 from akrim.core.actor import Actor
 from akrim.reporting.charts import bar_chart
 
@@ -36,7 +36,7 @@ def evaluation_context(evaluation: Evaluation) -> dict[str, Any]:
         bar_chart(
             title=_("Portal visits by language"),
             desc=_("Visits of the campaign's pages in the period and the same days before"),
-            labels=[row[0] for row in visits.rows],
+            labels=[language_label(row[0]) for row in visits.rows],
             series=[
                 (_("Before"), [float(row[2]) for row in visits.rows]),
                 (_("Campaign period"), [float(row[1]) for row in visits.rows]),

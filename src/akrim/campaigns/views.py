@@ -109,7 +109,7 @@ def _choices() -> dict[str, object]:
         "aims": Aim.choices,
         "target_kinds": TargetKind.choices,
         "channels": Channel.choices,
-        "portal_langs": [(code, names[0]) for code, names in portal_languages().items()],
+        "portal_langs": [(code, names[1]) for code, names in portal_languages().items()],
         "industries": SNI_SECTIONS,
         "centres": list(Centre.objects.order_by("name").values_list("code", "name")),
         "agencies": list(Agency.objects.order_by("code").values_list("code", "name_en")),

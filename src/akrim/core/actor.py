@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 
 class Role(StrEnum):
     """Staff roles. A person may hold several."""
@@ -22,6 +25,23 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+ROLE_LABELS: dict[str, Promise] = {
+    Role.INSPECTOR: _("inspector"),
+    Role.ANALYST: _("analyst"),
+    Role.COORDINATOR: _("coordinator"),
+    Role.NATIONAL_READER: _("national reader"),
+    Role.DP_AUDITOR: _("data-protection auditor"),
+    Role.COMMUNICATOR: _("communicator"),
+    Role.ADMIN: _("administrator"),
+}
+
+
+def role_label(code: str) -> str:
+    """The role's name in the active language; an unknown code is shown as it is."""
+    label = ROLE_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
 class Purpose(StrEnum):
     """Why the actor is reading or writing. Sharing rules are given per purpose."""
 
@@ -32,6 +52,23 @@ class Purpose(StrEnum):
     STATISTICS = "statistics"
     ADMINISTRATION = "administration"
     AUDIT = "audit"
+
+
+PURPOSE_LABELS: dict[str, Promise] = {
+    Purpose.PLANNING: _("Planning a control"),
+    Purpose.EXECUTION: _("Carrying out a control"),
+    Purpose.FOLLOW_UP: _("Following up a control"),
+    Purpose.ANALYSIS: _("Analysis at the centre"),
+    Purpose.STATISTICS: _("Statistics"),
+    Purpose.ADMINISTRATION: _("Administration"),
+    Purpose.AUDIT: _("Auditing the log"),
+}
+
+
+def purpose_label(code: str) -> str:
+    """The purpose's name in the active language; an unknown or empty code as it is."""
+    label = PURPOSE_LABELS.get(code)
+    return str(label) if label is not None else code
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from akrim.access.policy import may_read_registers
-from akrim.core.actor import Role
+from akrim.core.actor import Role, role_label
 from akrim.core.http import domain_errors_as_pages
 from akrim.core.requests import actor_from_request
 from akrim.organisation import queries, services
@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "all_centres": overview,
             "deadline": deadline,
             "may_search": may_read_registers(actor=actor),
-            "roles": sorted(actor.roles),
+            "roles": [role_label(role) for role in sorted(actor.roles)],
         },
     )
 

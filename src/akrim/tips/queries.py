@@ -179,6 +179,7 @@ class CentreYear:
     handled: int
     led_to_control: int
     control_found: int
+    name: str = ""  # the centre's name; empty for the national queue (unrouted tips)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -215,7 +216,8 @@ def tip_statistics(*, actor: Actor, year: int) -> list[CentreYear]:
     found = set(
         Finding.objects.filter(control_id__in=all_controls).values_list("control_id", flat=True)
     )
-    rows: dict[str, list[int]] = {c.code: [0, 0, 0, 0] for c in Centre.objects.all()}
+    names = dict(Centre.objects.values_list("code", "name"))
+    rows: dict[str, list[int]] = {code: [0, 0, 0, 0] for code in names}
     rows["national"] = [0, 0, 0, 0]
     for tip in tips:
         row = rows[tip.centre.code if tip.centre else "national"]
@@ -224,7 +226,10 @@ def tip_statistics(*, actor: Actor, year: int) -> list[CentreYear]:
         row[1] += tip.status in (Status.HANDLED, Status.DUPLICATE, Status.CLOSED) or bool(controls)
         row[2] += bool(controls)
         row[3] += bool(controls & found)
-    return [CentreYear(code, *values) for code, values in sorted(rows.items())]
+    return [
+        CentreYear(code, received, handled, led, hits, name=names.get(code, ""))
+        for code, (received, handled, led, hits) in sorted(rows.items())
+    ]
 
 
 def today() -> dt.date:

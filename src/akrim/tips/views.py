@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from akrim.controls.policies import may_coordinate
 from akrim.controls.stats import parse_year
 from akrim.core.http import domain_errors_as_pages
 from akrim.core.parse import whole_number
@@ -52,7 +53,9 @@ def detail(request: HttpRequest, id: int) -> HttpResponse:
     page = queries.get_tip(actor=actor, id=id)
     tip = page.tip
     plan = ""
-    if page.may_handle:
+    # planning is for a coordinator of the tip's centre (of any centre while it has none)
+    centres = [tip.centre.code] if tip.centre else actor.centres
+    if page.may_handle and any(may_coordinate(actor=actor, centre=c) for c in centres):
         plan = (
             reverse("controls:plan")
             + "?"
@@ -192,4 +195,5 @@ def stats(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     year = parse_year(request.GET.get("year", "") or str(queries.today().year))
     rows = queries.tip_statistics(actor=actor, year=year)
+    rows.sort(key=lambda row: (not row.name, row.name))  # centres by name, the national queue last
     return render(request, "tips/stats.html", {"rows": rows, "year": year})

@@ -6,7 +6,9 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 
+from akrim.core.actor import role_label
 from akrim.organisation.models import Agency, Centre
 
 
@@ -36,6 +38,16 @@ class Course(models.Model):
 
     def __str__(self) -> str:
         return self.title_en
+
+    @property
+    def title(self) -> str:
+        """The title in the active language (Swedish or English)."""
+        return self.title_sv if (get_language() or "sv").startswith("sv") else self.title_en
+
+    @property
+    def target_role_labels(self) -> list[str]:
+        """The names of the roles the course is for, in the active language."""
+        return [role_label(role) for role in self.target_roles]
 
 
 class Session(models.Model):

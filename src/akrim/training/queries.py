@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from akrim.audit.services import record
-from akrim.core.actor import Actor, Role
+from akrim.core.actor import Actor, Role, role_label
 from akrim.core.errors import NotFound
 from akrim.organisation.models import Centre, Staff
 from akrim.training.models import Course, Enrolment, Session, StaffingRule
@@ -86,6 +86,10 @@ class CoverageRow:
     def percent(self) -> int:
         return round(100 * self.holders / self.staff) if self.staff else 0
 
+    @property
+    def role_label(self) -> str:
+        return role_label(self.role)
+
 
 @dataclass(frozen=True)
 class Coverage:
@@ -93,12 +97,14 @@ class Coverage:
     day: dt.date
     rows: list[CoverageRow]
     expiring: list[Enrolment]  # named: only for the centre's coordinators, else own only
+    centre_name: str = ""
 
 
 def coverage(*, actor: Actor, centre: str, day: dt.date | None = None) -> Coverage:
     """Per agency and role, how many of the centre's staff hold a valid completion of each
     course required for the role. Aggregates for the centre's staff; names for coordinators."""
-    if not Centre.objects.filter(code=centre).exists() or not (
+    centre_row = Centre.objects.filter(code=centre).first()
+    if centre_row is None or not (
         actor.has_role(Role.ADMIN, Role.NATIONAL_READER) or centre in actor.centres
     ):
         raise NotFound("No such centre.")
@@ -131,7 +137,7 @@ def coverage(*, actor: Actor, centre: str, day: dt.date | None = None) -> Covera
         expiring = expiring.filter(user_id__in=_own(actor))
     listed = list(expiring)
     _audit_names(actor, "training.coverage_read", f"centre {centre}", listed)
-    return Coverage(centre=centre, day=day, rows=rows, expiring=listed)
+    return Coverage(centre=centre, day=day, rows=rows, expiring=listed, centre_name=centre_row.name)
 
 
 def _audit_names(actor: Actor, action: str, where: str, shown: list[Enrolment]) -> None:

@@ -11,10 +11,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from akrim.core.actor import Role
 from akrim.core.errors import InvalidInput
 from akrim.core.http import domain_errors_as_pages
 from akrim.core.parse import iso_date, whole_number
 from akrim.core.requests import actor_from_request
+from akrim.organisation.models import Centre
 from akrim.training import queries, services
 from akrim.training.policies import is_centre_coordinator
 
@@ -29,7 +31,11 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "courses": queries.courses(),
             "sessions": queries.sessions(actor=actor),
-            "coordinated": sorted(c for c in actor.centres if is_centre_coordinator(actor, c)),
+            "coordinated": list(
+                Centre.objects.filter(
+                    code__in=[c for c in actor.centres if is_centre_coordinator(actor, c)]
+                ).order_by("name")
+            ),
         },
     )
 
@@ -114,7 +120,15 @@ def add_rule(request: HttpRequest) -> HttpResponse:
 @domain_errors_as_pages
 def coverage(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
-    centre = request.GET.get("centre") or (sorted(actor.centres)[0] if actor.centres else "")
+    # the centres the reader may choose among: every centre for national readers
+    choices = [
+        (c.code, c.name)
+        for c in Centre.objects.order_by("name")
+        if actor.has_role(Role.ADMIN, Role.NATIONAL_READER) or c.code in actor.centres
+    ]
+    centre = request.GET.get("centre") or (
+        sorted(actor.centres)[0] if actor.centres else (choices[0][0] if choices else "")
+    )
     if len(centre) > 20:
         raise InvalidInput("Unknown centre.")
     result = queries.coverage(actor=actor, centre=centre)
@@ -123,6 +137,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
         "training/coverage.html",
         {
             "cov": result,
+            "centre_choices": choices if len(choices) > 1 else [],
             "rules": queries.staffing_rules(centre=centre),
             "courses": queries.courses(),
             "may_set_rules": is_centre_coordinator(actor, centre),

@@ -34,15 +34,18 @@ from akrim.controls.models.fieldwork import (
 )
 from akrim.controls.models.follow_up import (
     FINDING_CATALOGUE,
+    FINDING_LABELS,
     Decision,
     DecisionKind,
     DecisionStatus,
     Finding,
     Task,
+    finding_label,
 )
 
 __all__ = [
     "FINDING_CATALOGUE",
+    "FINDING_LABELS",
     "IN_FORCE",
     "MOVES",
     "TEAM_OPEN",
@@ -75,4 +78,5 @@ __all__ = [
     "Task",
     "TeamMember",
     "YesNoUnknown",
+    "finding_label",
 ]

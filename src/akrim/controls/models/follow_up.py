@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from akrim.controls.models.control import Control
@@ -31,6 +32,31 @@ FINDING_CATALOGUE: dict[str, str] = {
 }
 
 
+# What each catalogue code means, in the words of the agency's decision.
+FINDING_LABELS: dict[str, Promise] = {
+    "SKV_LEDGER_MISSING": _("No staff ledger kept"),
+    "SKV_LEDGER_INCOMPLETE": _("Staff ledger incomplete"),
+    "SKV_UNDECLARED_PAY": _("Undeclared pay"),
+    "SKV_NO_FTAX": _("No F-tax approval"),
+    "POL_NO_WORK_RIGHT": _("Worker without the right to work"),
+    "POL_CRIME_REPORT": _("Crime reported"),
+    "AV_ORDER": _("Order (föreläggande)"),
+    "AV_PROHIBITION": _("Prohibition (förbud)"),
+    "AV_SANCTION_FEE": _("Sanction fee"),
+    "MV_PERMIT_CONDITIONS": _("Work-permit conditions not met"),
+    "FK_BENEFIT_ERROR": _("Incorrect benefit payment"),
+    "AF_SUBSIDY_ERROR": _("Incorrect employment subsidy"),
+    "JAMY_EXPLOITATION_INDICATORS": _("Signs of exploitation"),
+    "EBM_INVESTIGATION": _("Economic-crime investigation"),
+    "AM_PROSECUTION": _("Prosecution"),
+}
+
+
+def finding_label(code: str) -> str:
+    """The catalogue code in words (the code itself when it is not in the catalogue)."""
+    return str(FINDING_LABELS.get(code, code))
+
+
 class Finding(Recorded):
     """One finding of an agency in a control, by the catalogue code."""
 
@@ -38,6 +64,10 @@ class Finding(Recorded):
     workplace_id = models.CharField(max_length=40, blank=True)
     amount_sek = models.BigIntegerField(null=True, blank=True)
     ordinal = models.PositiveIntegerField(default=0)  # order within an imported control
+
+    @property
+    def label(self) -> str:
+        return finding_label(self.code)
 
     class Meta:
         ordering = ["owner__code", "code", "id"]

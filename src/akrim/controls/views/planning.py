@@ -28,6 +28,7 @@ from akrim.controls.models import (
     DecisionKind,
     DecisionStatus,
     Status,
+    finding_label,
 )
 from akrim.core.actor import Actor
 from akrim.core.errors import Conflict, DomainError, Forbidden, InvalidInput
@@ -243,9 +244,11 @@ def _page(
             in (Status.CARRIED_OUT, Status.IN_FOLLOW_UP, Status.CLOSED)
             and may_record_lesson(actor, control),
             "categories": queries.checkable_categories(),
-            "own_findings": sorted(
-                code for code, agency in FINDING_CATALOGUE.items() if agency == actor.agency
-            ),
+            "own_findings": [
+                (code, finding_label(code))
+                for code, agency in sorted(FINDING_CATALOGUE.items())
+                if agency == actor.agency
+            ],
             "decision_kinds": DecisionKind.choices,
             "decision_statuses": DecisionStatus.choices,
             "error": error.message if error else "",
