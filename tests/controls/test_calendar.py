@@ -343,3 +343,7 @@ def test_the_calendar_is_in_the_menu_only_for_staff_of_a_centre(
     auditor = client_for("skv_auditor")  # no centre, not national: no calendar
     assert link not in auditor.get("/en/home/").content.decode()
     assert auditor.get("/en/controls/calendar/").status_code == 404  # what the link led to
+    listing = auditor.get("/en/controls/")
+    assert listing.status_code == 200
+    assert link not in listing.content.decode()  # nor on the list of controls
+    assert link in client_for("coordinator").get("/en/controls/").content.decode()

@@ -70,6 +70,12 @@ def test_national_readers_choose_the_centre_of_the_coverage(
     assert 'data-testid="coverage"' in stockholm
     own = client_for("skv_inspector").get("/en/training/coverage/").content.decode()
     assert 'id="coverage-centre"' not in own  # one centre: nothing to choose
+    # without a centre and not national: no coverage to see, so no link to it
+    link = 'href="/en/training/coverage/"'
+    auditor = client_for("skv_auditor")
+    assert link not in auditor.get("/en/training/").content.decode()
+    assert auditor.get("/en/training/coverage/").status_code == 404
+    assert link in national.get("/en/training/").content.decode()
 
 
 def test_other_centre_sees_no_session_and_no_coverage(
