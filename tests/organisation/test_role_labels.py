@@ -22,24 +22,26 @@ def test_every_role_has_a_label() -> None:
 
 def test_role_labels_follow_the_active_language() -> None:
     with translation.override("sv"):
-        assert role_label(Role.ADMIN) == translation.gettext("administrator")
+        assert role_label(Role.ADMIN) == "administratör"
+        assert role_label(Role.DP_AUDITOR) == "dataskyddsgranskare"
 
 
 @pytest.mark.parametrize(
-    ("username", "code", "label"),
+    ("username", "code", "label", "swedish_label"),
     [
-        ("skv_auditor", "dp_auditor", "data-protection auditor"),
-        ("national_reader", "national_reader", "national reader"),
+        ("skv_auditor", "dp_auditor", "data-protection auditor", "dataskyddsgranskare"),
+        ("national_reader", "national_reader", "national reader", "nationell läsare"),
     ],
 )
 def test_the_start_page_shows_role_names(
-    client_for: Callable[[str], Client], username: str, code: str, label: str
+    client_for: Callable[[str], Client], username: str, code: str, label: str, swedish_label: str
 ) -> None:
     client = client_for(username)
     english = _who(client.get("/en/home/").content.decode(), "You are")
     assert english.endswith(f"· {label}")
     assert code not in english
     swedish = _who(client.get("/sv/home/").content.decode(), "Du är")
+    assert swedish.endswith(f"· {swedish_label}")
     assert code not in swedish
 
 

@@ -43,6 +43,7 @@ from akrim.controls.models import (
 from akrim.controls.queries import get_control
 from akrim.core.actor import Actor
 from akrim.core.errors import Conflict, Forbidden, NotFound
+from akrim.core.i18n import sv_or_en
 
 R = TypeVar("R", bound=Model)
 
@@ -126,7 +127,7 @@ def _lines(version: ChecklistVersion, answers: dict[str, str]) -> list[Checklist
 
 def _title(version: ChecklistVersion) -> str:
     checklist = version.checklist
-    return checklist.title_sv if (get_language() or "sv").startswith("sv") else checklist.title_en
+    return sv_or_en(checklist.title_sv, checklist.title_en)
 
 
 # --- the hub of a control --------------------------------------------------------------

@@ -14,6 +14,13 @@ import polib
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 
 
+def sv_or_en(swedish: str, english: str) -> str:
+    """Of a value kept in both staff languages, the one of the active language."""
+    from django.utils.translation import get_language
+
+    return swedish if (get_language() or "sv").startswith("sv") else english
+
+
 def portal_languages() -> dict[str, tuple[str, str, str]]:
     """The portal's languages: code → (English name, name in itself, "ltr" or "rtl")."""
     from django.conf import settings

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from akrim.core.actor import Role
+from akrim.core.i18n import sv_or_en
 
 AGENCY_CODES = ("AF", "AV", "EBM", "FK", "JAMY", "MV", "POL", "SKV", "AM")
 
@@ -28,6 +29,11 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def name(self) -> str:
+        """The agency's name in the active language."""
+        return sv_or_en(self.name_sv, self.name_en)
 
 
 class Centre(models.Model):

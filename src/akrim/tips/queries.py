@@ -195,7 +195,8 @@ def tip_statistics(*, actor: Actor, year: int) -> list[CentreYear]:
     """Per centre (and "national" for unrouted tips) for tips received in ``year``
     (Swedish time): tips in; handled (``tip_handled``); led to a control (the tip's
     control, or a control naming it); and of those, a control that recorded a finding.
-    Aggregates only; any member of staff with a role."""
+    Aggregates only; any member of staff with a role. Centres by name, the national queue
+    last."""
     if not policies.may_see_statistics(actor) and not actor.is_system:
         raise NotFound()
     start = dt.datetime(year, 1, 1, tzinfo=SWEDEN)
@@ -226,10 +227,11 @@ def tip_statistics(*, actor: Actor, year: int) -> list[CentreYear]:
         row[1] += tip.status in (Status.HANDLED, Status.DUPLICATE, Status.CLOSED) or bool(controls)
         row[2] += bool(controls)
         row[3] += bool(controls & found)
-    return [
+    shown = [
         CentreYear(code, received, handled, led, hits, name=names.get(code, ""))
-        for code, (received, handled, led, hits) in sorted(rows.items())
+        for code, (received, handled, led, hits) in rows.items()
     ]
+    return sorted(shown, key=lambda row: (not row.name, row.name))  # the national queue last
 
 
 def today() -> dt.date:

@@ -195,5 +195,4 @@ def stats(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     year = parse_year(request.GET.get("year", "") or str(queries.today().year))
     rows = queries.tip_statistics(actor=actor, year=year)
-    rows.sort(key=lambda row: (not row.name, row.name))  # centres by name, the national queue last
     return render(request, "tips/stats.html", {"rows": rows, "year": year})

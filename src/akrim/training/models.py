@@ -6,9 +6,9 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 
 from akrim.core.actor import role_label
+from akrim.core.i18n import sv_or_en
 from akrim.organisation.models import Agency, Centre
 
 
@@ -42,7 +42,7 @@ class Course(models.Model):
     @property
     def title(self) -> str:
         """The title in the active language (Swedish or English)."""
-        return self.title_sv if (get_language() or "sv").startswith("sv") else self.title_en
+        return sv_or_en(self.title_sv, self.title_en)
 
     @property
     def target_role_labels(self) -> list[str]:

@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from akrim.audit.services import record
 from akrim.core.actor import Actor, Role, role_label
@@ -100,13 +99,20 @@ class Coverage:
     centre_name: str = ""
 
 
+def coverage_centres(*, actor: Actor) -> list[Centre]:
+    """The centres whose coverage the actor may read, by name: their own; every centre for
+    national readers and administrators."""
+    centres = Centre.objects.order_by("name")
+    if not actor.has_role(Role.ADMIN, Role.NATIONAL_READER):
+        centres = centres.filter(code__in=actor.centres)
+    return list(centres)
+
+
 def coverage(*, actor: Actor, centre: str, day: dt.date | None = None) -> Coverage:
     """Per agency and role, how many of the centre's staff hold a valid completion of each
     course required for the role. Aggregates for the centre's staff; names for coordinators."""
-    centre_row = Centre.objects.filter(code=centre).first()
-    if centre_row is None or not (
-        actor.has_role(Role.ADMIN, Role.NATIONAL_READER) or centre in actor.centres
-    ):
+    centre_row = next((c for c in coverage_centres(actor=actor) if c.code == centre), None)
+    if centre_row is None:
         raise NotFound("No such centre.")
     day = day or today()
     staff = list(
@@ -219,7 +225,7 @@ def staffing_warnings(control: Any, *, names: bool = True) -> list[Warning]:
         )
         if team & holders:
             continue
-        course = rule.course.title_sv if get_language() == "sv" else rule.course.title_en
+        course = rule.course.title
         if not names:
             warnings.append(Warning(rule=rule.name, course=course, who_meets=[], named=False))
             continue
