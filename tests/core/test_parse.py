@@ -18,6 +18,12 @@ def test_whole_numbers() -> None:
         with pytest.raises(InvalidInput, match="The number must be a whole number"):
             whole_number(bad, "The number")
     assert whole_number("1" * 12, "The number", max_digits=12) == 111111111111
+    # amounts as people write them: groups of digits apart
+    assert whole_number("12 500", "The amount", grouped=True) == 12_500
+    assert whole_number("1\u00a0000\u00a0000", "The amount", grouped=True) == 1_000_000
+    for bad in ["12²", "1 ٢", "- 5", "1 000" + "0" * 9]:
+        with pytest.raises(InvalidInput, match="The amount must be a whole number"):
+            whole_number(bad, "The amount", grouped=True)
 
 
 def test_dates() -> None:

@@ -118,6 +118,13 @@ def test_hostile_completion_date_is_400(
     response = client_for("coordinator").post(url, {"attended": "on", "completed_on": value})
     assert response.status_code == 400
     assert "The completion date must be a date like 2025-05-06." in response.content.decode()
+    swedish = client_for("coordinator").post(
+        url.replace("/en/", "/sv/"), {"attended": "on", "completed_on": value}
+    )
+    # the field is named in the reader's language too, not only the sentence around it
+    assert "Datumet för slutförandet måste vara ett datum som 2025-05-06." in (
+        swedish.content.decode()
+    )
     enrolment.refresh_from_db()
     assert enrolment.completed_on is None
 

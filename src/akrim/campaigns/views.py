@@ -5,7 +5,6 @@ query, render."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -14,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from akrim.campaigns import imports, policies, queries, services, surveys
@@ -53,15 +53,10 @@ def readers_only(view: View) -> View:
     return wrapper
 
 
-def _date(value: str, field: str) -> dt.date:
-    return iso_date(value, field)
-
-
 def _int(value: str, field: str, *, optional: bool = False) -> int | None:
-    value = value.strip().replace(" ", "")  # 100 000 as people write it
-    if not value and optional:
+    if not value.strip() and optional:
         return None
-    return whole_number(value, field, max_digits=13)
+    return whole_number(value, field, max_digits=13, grouped=True)  # "100 000" as people write it
 
 
 def _count(value: str, field: str) -> int:
@@ -95,11 +90,11 @@ def _plan(post: QueryDict) -> services.Plan:
         target_industries=_list(post, "target_industries"),
         centres=_list(post, "centres"),
         comparison_centres=_list(post, "comparison_centres"),
-        starts_on=_date(post.get("starts_on", ""), "The start"),
-        ends_on=_date(post.get("ends_on", ""), "The end"),
+        starts_on=iso_date(post.get("starts_on", ""), _("The start")),
+        ends_on=iso_date(post.get("ends_on", ""), _("The end")),
         channels=_list(post, "channels"),
-        budget_sek=_int(post.get("budget_sek", ""), "The budget", optional=True),
-        cost_sek=_int(post.get("cost_sek", ""), "The cost", optional=True),
+        budget_sek=_int(post.get("budget_sek", ""), _("The budget"), optional=True),
+        cost_sek=_int(post.get("cost_sek", ""), _("The cost"), optional=True),
         agencies=_list(post, "agencies"),
     )
 
@@ -197,13 +192,13 @@ def log_activity(request: HttpRequest, id: int) -> HttpResponse:
     services.log_activity(
         actor=actor_from_request(request),
         campaign_id=id,
-        day=_date(post.get("day", ""), "The date"),
+        day=iso_date(post.get("day", ""), _("The date")),
         channel=post.get("channel", "")[:12],
         centre=post.get("centre", "")[:20],
         description=post.get("description", ""),
-        impressions=_count(post.get("impressions", ""), "Impressions"),
-        leaflets=_count(post.get("leaflets", ""), "Leaflets"),
-        people_spoken_to=_count(post.get("people_spoken_to", ""), "People spoken to"),
+        impressions=_count(post.get("impressions", ""), _("Impressions")),
+        leaflets=_count(post.get("leaflets", ""), _("Leaflets")),
+        people_spoken_to=_count(post.get("people_spoken_to", ""), _("People spoken to")),
     )
     return _detail(id, "#activities")
 
@@ -222,7 +217,7 @@ def add_experience(request: HttpRequest, id: int) -> HttpResponse:
         reached_how=post.get("reached_how", ""),
         worked=post.get("worked", ""),
         did_not_work=post.get("did_not_work", ""),
-        recorded_on=_date(post.get("recorded_on", ""), "The date"),
+        recorded_on=iso_date(post.get("recorded_on", ""), _("The date")),
     )
     return _detail(id, "#experience")
 
@@ -306,9 +301,9 @@ def add_question(request: HttpRequest, id: int, survey_id: int) -> HttpResponse:
             text=post.get("text", ""),
             options=options[:MAX_LIST],
             option_labels=labels[:MAX_LIST],
-            scale_points=_int(post.get("scale_points", "") or "5", "Scale points") or 5,
-            min_value=_float(post.get("min_value", ""), "The lowest number"),
-            max_value=_float(post.get("max_value", ""), "The highest number"),
+            scale_points=_int(post.get("scale_points", "") or "5", _("Scale points")) or 5,
+            min_value=_float(post.get("min_value", ""), _("The lowest number")),
+            max_value=_float(post.get("max_value", ""), _("The highest number")),
             required=post.get("required") == "on",
         ),
     )
@@ -363,8 +358,8 @@ def open_wave(request: HttpRequest, id: int, survey_id: int) -> HttpResponse:
         survey_id=survey_id,
         phase=post.get("phase", "")[:10],
         group=post.get("group", "")[:12],
-        opens_on=_date(post.get("opens_on", ""), "The opening day"),
-        closes_on=_date(post.get("closes_on", ""), "The closing day"),
+        opens_on=iso_date(post.get("opens_on", ""), _("The opening day")),
+        closes_on=iso_date(post.get("closes_on", ""), _("The closing day")),
     )
     return _back(id, survey_id, "#waves")
 

@@ -11,9 +11,12 @@ import datetime as dt
 from akrim.core.errors import InvalidInput
 
 
-def whole_number(value: str, field: str, *, max_digits: int = 9) -> int:
-    """A whole number of at most ``max_digits`` ASCII digits (spaces around allowed)."""
+def whole_number(value: str, field: str, *, max_digits: int = 9, grouped: bool = False) -> int:
+    """A whole number of at most ``max_digits`` ASCII digits (spaces around allowed;
+    ``grouped``: also between groups of digits, "12 500", as people write amounts)."""
     value = value.strip()
+    if grouped:
+        value = value.replace(" ", "").replace("\u00a0", "")
     if not (value.isascii() and value.isdigit()) or len(value) > max_digits:
         raise InvalidInput("%(field)s must be a whole number.", field=field)
     return int(value)

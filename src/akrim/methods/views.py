@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDi
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from akrim.core.errors import InvalidInput
@@ -31,7 +32,7 @@ def _ids(post: QueryDict, name: str) -> list[int]:
 
 
 def _date(value: str) -> dt.date:
-    return iso_date(value, "The date")
+    return iso_date(value, _("The date"))
 
 
 @require_GET
@@ -142,7 +143,7 @@ def revise(request: HttpRequest, slug: str) -> HttpResponse:
             services.revise_method(
                 actor=actor,
                 method_id=method.pk,
-                base=_int(post.get("base", ""), "The version"),
+                base=_int(post.get("base", ""), _("The version")),
                 body=post.get("body", ""),
                 summary=post.get("summary", ""),
                 checklists=_ids(post, "checklists"),
@@ -195,7 +196,7 @@ def version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     diff = queries.version_diff(
         actor=actor,
         slug=slug,
-        old=_int(old, "The version") if old else max(number - 1, 1),
+        old=_int(old, _("The version")) if old else max(number - 1, 1),
         new=number,
     )
     return render(request, "methods/version.html", {"d": diff})
@@ -227,7 +228,7 @@ def new_lesson(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     source = request.POST if request.method == "POST" else request.GET
     control = queries.lesson_control(
-        actor=actor, control_id=_int(source.get("control", ""), "The control")
+        actor=actor, control_id=_int(source.get("control", ""), _("The control"))
     )
     error = None
     if request.method == "POST":

@@ -41,10 +41,6 @@ def _ids(post: QueryDict, name: str, field: str) -> list[int]:
     return [_id(v, field) for v in values]
 
 
-def _date(value: str, field: str) -> dt.date:
-    return iso_date(value, field)
-
-
 def _datetime(value: str, field: str) -> dt.datetime:
     """A local date and time written 2025-05-06T09:30 (as a datetime-local input sends)."""
     value = value.strip()
@@ -182,7 +178,7 @@ def add_action(request: HttpRequest, id: int) -> HttpResponse:
         actor=actor_from_request(request),
         meeting_id=id,
         description=request.POST.get("description", ""),
-        deadline=_date(request.POST.get("deadline", ""), _("The deadline")),
+        deadline=iso_date(request.POST.get("deadline", ""), _("The deadline")),
         owner_username=value[:150] if kind == "user" else "",
         owner_contact_id=_id(value, _("the owner")) if kind == "contact" else None,
     )

@@ -9,9 +9,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from akrim.core.actor import Role
 from akrim.core.errors import InvalidInput
 from akrim.core.http import domain_errors_as_pages
 from akrim.core.parse import iso_date, whole_number
@@ -69,7 +69,7 @@ def record_result(request: HttpRequest, id: int, enrolment_id: int) -> HttpRespo
         enrolment_id=enrolment_id,
         session_id=id,
         attended=request.POST.get("attended") == "on",
-        completed_on=_date(request.POST.get("completed_on", "").strip(), "The completion date"),
+        completed_on=_date(request.POST.get("completed_on", "").strip(), _("The completion date")),
     )
     return HttpResponseRedirect(reverse("training:session", args=[id]))
 
@@ -84,7 +84,7 @@ def _int(value: str, field: str) -> int:
 def create_session(request: HttpRequest) -> HttpResponse:
     """A coordinator plans a session of a course at their centre."""
     post = request.POST
-    held_on = _date(post.get("held_on", "").strip(), "The session date")
+    held_on = _date(post.get("held_on", "").strip(), _("The session date"))
     if held_on is None:
         raise InvalidInput("The session date must be a date like 2025-05-06.")
     trainers = [t.strip() for t in post.get("trainers", "").split(",") if t.strip()]
@@ -93,7 +93,7 @@ def create_session(request: HttpRequest) -> HttpResponse:
         course=post.get("course", "")[:40],
         centre=post.get("centre", "")[:20],
         held_on=held_on,
-        capacity=_int(post.get("capacity", "").strip(), "Capacity"),
+        capacity=_int(post.get("capacity", "").strip(), _("Capacity")),
         place=post.get("place", ""),
         online=post.get("online") == "on",
         trainers=trainers[:20],
@@ -120,12 +120,7 @@ def add_rule(request: HttpRequest) -> HttpResponse:
 @domain_errors_as_pages
 def coverage(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
-    # the centres the reader may choose among: every centre for national readers
-    choices = [
-        (c.code, c.name)
-        for c in Centre.objects.order_by("name")
-        if actor.has_role(Role.ADMIN, Role.NATIONAL_READER) or c.code in actor.centres
-    ]
+    choices = [(c.code, c.name) for c in queries.coverage_centres(actor=actor)]
     centre = request.GET.get("centre") or (
         sorted(actor.centres)[0] if actor.centres else (choices[0][0] if choices else "")
     )

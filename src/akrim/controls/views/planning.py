@@ -33,7 +33,7 @@ from akrim.controls.models import (
 from akrim.core.actor import Actor
 from akrim.core.errors import Conflict, DomainError, Forbidden, InvalidInput
 from akrim.core.http import domain_errors_as_pages
-from akrim.core.parse import iso_date
+from akrim.core.parse import iso_date, whole_number
 from akrim.core.requests import actor_from_request
 from akrim.methods.policies import may_record_lesson
 from akrim.registry import queries as registry_queries
@@ -227,6 +227,7 @@ def _page(
     page = queries.control_page(actor=actor, id=control_id)
     control = page.control
     next_move = NEXT_MOVE.get(Status(control.status))
+    before_day = control.status in (Status.DRAFT, Status.PLANNED, Status.PREPARED)
     return render(
         request,
         "controls/detail.html",
@@ -236,9 +237,9 @@ def _page(
             "timeline": _timeline(control.status),
             "next_move": next_move,
             "next_move_label": MOVE_LABELS.get(next_move) if next_move else "",
-            "cancellable": control.status in (Status.DRAFT, Status.PLANNED, Status.PREPARED),
-            "team_open": control.status in (Status.DRAFT, Status.PLANNED, Status.PREPARED),
-            "before_day": control.status in (Status.DRAFT, Status.PLANNED, Status.PREPARED),
+            "cancellable": before_day,
+            "team_open": before_day,
+            "before_day": before_day,
             "after_day": control.status in (Status.CARRIED_OUT, Status.IN_FOLLOW_UP),
             "lessons_open": control.status
             in (Status.CARRIED_OUT, Status.IN_FOLLOW_UP, Status.CLOSED)
@@ -255,13 +256,13 @@ def _page(
             "where": where,
             "form": request.POST if error else {},
             "today": timezone.localdate(),
-            # who would meet a rule: only for those who can still change the team
             "openable": registry_queries.openable_workplaces(
                 actor=actor, workplace_ids=[w.workplace_id for w in control.workplaces.all()]
             ),
+            # who would meet a rule: only for those who can still change the team
             "staffing_warnings": training_queries.staffing_warnings(
                 control,
-                names=control.status in (Status.DRAFT, Status.PLANNED, Status.PREPARED)
+                names=before_day
                 and policies.may_coordinate(actor=actor, centre=control.centre.code),
             ),
         },
@@ -432,12 +433,8 @@ def safety(request: HttpRequest, control_id: int) -> HttpResponse:
 
 
 def _whole_number(value: str, field: str) -> int | None:
-    value = value.strip().replace(" ", "").replace("\u00a0", "")
-    if not value:
-        return None
-    if not (value.isascii() and value.isdigit()) or len(value) > 12:  # not "²" or "٣"
-        raise InvalidInput("%(field)s must be a whole number of kronor.", field=field)
-    return int(value)
+    """An amount in kronor, or None when left empty."""
+    return whole_number(value, field, max_digits=12, grouped=True) if value.strip() else None
 
 
 def _date(value: str, field: str, *, required: bool) -> dt.date | None:
